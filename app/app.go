@@ -1,0 +1,197 @@
+// Package app wires civilflow together: the store, the embedded Temporal
+// server (or a connection to an external one), the worker and the API.
+// The command and the integration tests start the same App.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"civilflow/activities"
+	"civilflow/api"
+	"civilflow/auth"
+	"civilflow/calendar"
+	"civilflow/divisions"
+	"civilflow/policies"
+	"civilflow/procedures"
+	"civilflow/store"
+	"civilflow/temporalserver"
+	"civilflow/worker"
+	"civilflow/workflows"
+)
+
+// Config is how civilflow serve is run.
+type Config struct {
+	DataDir         string        // store, embedded Temporal data, JWT key
+	Listen          string        // API address, e.g. 127.0.0.1:8080 (port 0 picks one)
+	TemporalAddress string        // external Temporal; empty starts the embedded server
+	EmbeddedAddress string        // frontend address of the embedded server (default 127.0.0.1:7233)
+	Namespace       string        // Temporal namespace
+	Retention       time.Duration // namespace retention of the embedded server
+	Logger          *slog.Logger
+	Now             func() time.Time // API clock; tests may replace it
+}
+
+// App is a running civilflow.
+type App struct {
+	cfg      Config
+	temporal *temporalserver.Server
+	client   client.Client
+	worker   sdkworker.Worker
+	store    *store.DB
+	http     *http.Server
+	listener net.Listener
+	served   chan error
+	// JWTKey signs and verifies bearer tokens.
+	JWTKey []byte
+	// TemporalAddress is the frontend address in use.
+	TemporalAddress string
+}
+
+// SearchAttributes are registered on the embedded server's namespace.
+var SearchAttributes = map[string]enums.IndexedValueType{
+	workflows.SearchProcedure: enums.INDEXED_VALUE_TYPE_KEYWORD,
+	workflows.SearchStage:     enums.INDEXED_VALUE_TYPE_KEYWORD,
+	workflows.SearchOffice:    enums.INDEXED_VALUE_TYPE_KEYWORD,
+	workflows.SearchDueAt:     enums.INDEXED_VALUE_TYPE_DATETIME,
+}
+
+// Roles are the roles the policy knows; definitions may name them.
+var Roles = []string{policies.RoleRegistrar, policies.RoleSupervisor, policies.RoleAdmin}
+
+// Start brings civilflow up and returns once the API accepts requests.
+// On error everything already started is stopped again.
+func Start(ctx context.Context, cfg Config) (a *App, err error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Namespace == "" {
+		cfg.Namespace = "civilflow"
+	}
+	log := cfg.Logger
+	a = &App{cfg: cfg, served: make(chan error, 1)}
+	defer func() {
+		if err != nil {
+			a.Stop(context.Background())
+			a = nil
+		}
+	}()
+
+	procs, err := procedures.LoadBuiltin(activities.Catalog(Roles))
+	if err != nil {
+		return a, err
+	}
+	divs, err := divisions.Default()
+	if err != nil {
+		return a, err
+	}
+	policy, err := policies.New()
+	if err != nil {
+		return a, err
+	}
+	if a.JWTKey, err = auth.LoadOrCreateKey(cfg.DataDir); err != nil {
+		return a, err
+	}
+	if a.store, err = store.Open(ctx, filepath.Join(cfg.DataDir, "civilflow.db")); err != nil {
+		return a, err
+	}
+
+	a.TemporalAddress = cfg.TemporalAddress
+	if a.TemporalAddress == "" {
+		a.temporal, err = temporalserver.Start(ctx, temporalserver.Config{
+			DataDir: filepath.Join(cfg.DataDir, "temporal"), Namespace: cfg.Namespace,
+			Address: cfg.EmbeddedAddress, Retention: cfg.Retention,
+			SearchAttributes: SearchAttributes, Logger: log,
+		})
+		if err != nil {
+			return a, fmt.Errorf("embedded temporal: %w", err)
+		}
+		a.TemporalAddress = a.temporal.Address()
+	}
+	a.client, err = client.DialContext(ctx, client.Options{
+		HostPort: a.TemporalAddress, Namespace: cfg.Namespace,
+		Logger: sdklog.NewStructuredLogger(slog.New(quieter{log.Handler()})),
+	})
+	if err != nil {
+		return a, fmt.Errorf("connect to temporal at %s: %w", a.TemporalAddress, err)
+	}
+
+	acts := &activities.Activities{Store: a.store, Calendar: calendar.Default(), Logger: log}
+	a.worker = worker.New(a.client, acts)
+	if err := a.worker.Start(); err != nil {
+		return a, fmt.Errorf("start worker: %w", err)
+	}
+
+	handler := api.NewHandler(&api.Deps{
+		Temporal: a.client, Store: a.store, Procedures: procs, Policy: policy,
+		Divisions: divs, JWTKey: a.JWTKey, Logger: log, Now: cfg.Now,
+	})
+	a.http = &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	if a.listener, err = net.Listen("tcp", cfg.Listen); err != nil {
+		return a, fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	go func() { a.served <- a.http.Serve(a.listener) }()
+	return a, nil
+}
+
+// URL is the base URL of the API.
+func (a *App) URL() string { return "http://" + a.listener.Addr().String() }
+
+// Client is the Temporal client in use.
+func (a *App) Client() client.Client { return a.client }
+
+// Store is the case store.
+func (a *App) Store() *store.DB { return a.store }
+
+// Stop shuts down in the reverse order of Start: no new requests, then the
+// worker, then Temporal and the store.
+func (a *App) Stop(ctx context.Context) error {
+	var errs []error
+	if a.http != nil {
+		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		errs = append(errs, a.http.Shutdown(sctx))
+		cancel()
+		if err := <-a.served; !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+	}
+	if a.worker != nil {
+		a.worker.Stop()
+	}
+	if a.client != nil {
+		a.client.Close()
+	}
+	if a.temporal != nil {
+		errs = append(errs, a.temporal.Stop())
+	}
+	if a.store != nil {
+		errs = append(errs, a.store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// quieter drops the SDK's info and debug chatter (every poll, every
+// worker start) and keeps warnings and errors.
+type quieter struct{ slog.Handler }
+
+func (q quieter) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && q.Handler.Enabled(ctx, l)
+}

@@ -1,0 +1,178 @@
+// Command civilflow runs the civil-affairs approvals engine.
+//
+//	civilflow serve     all in one: embedded Temporal, worker and API
+//	civilflow token     print a bearer token to try the API with
+//	civilflow deadline  count a statutory period on the legal calendar
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"civilflow/app"
+	"civilflow/auth"
+	"civilflow/calendar"
+	"civilflow/policies"
+)
+
+const usage = `civilflow — civil-affairs administrative approvals on Temporal
+
+Usage:
+  civilflow serve    [--data-dir ./data] [--listen 127.0.0.1:8080] [--temporal-address host:port] [--namespace civilflow]
+  civilflow token    --subject ID --name NAME [--role registrar:110105 ...] [--ttl 12h] [--data-dir ./data]
+  civilflow deadline --from 2026-01-16 --days 30 [--working-days | --months]
+
+Run "civilflow COMMAND -h" for the flags of a command.
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "serve":
+		err = serve(os.Args[2:])
+	case "token":
+		err = token(os.Args[2:], os.Stdout)
+	case "deadline":
+		err = deadline(os.Args[2:], os.Stdout)
+	case "-h", "--help", "help":
+		fmt.Print(usage)
+		return
+	default:
+		fmt.Fprintf(os.Stderr, "civilflow: unknown command %q\n\n%s", os.Args[1], usage)
+		os.Exit(2)
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "civilflow:", err)
+		os.Exit(1)
+	}
+}
+
+func serve(args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	dataDir := fs.String("data-dir", "./data", "where cases, the registry and the embedded Temporal data live")
+	listen := fs.String("listen", "127.0.0.1:8080", "API address")
+	temporalAddr := fs.String("temporal-address", "", "external Temporal frontend host:port; empty starts the embedded server")
+	embeddedAddr := fs.String("embedded-temporal-address", "127.0.0.1:7233", "frontend address of the embedded Temporal server")
+	namespace := fs.String("namespace", "civilflow", "Temporal namespace")
+	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	began := time.Now()
+	a, err := app.Start(ctx, app.Config{
+		DataDir: *dataDir, Listen: *listen, TemporalAddress: *temporalAddr,
+		EmbeddedAddress: *embeddedAddr, Namespace: *namespace, Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	log.Info("civilflow is ready",
+		"api", a.URL()+"/v1", "docs", a.URL()+"/docs", "openapi", a.URL()+"/openapi.json",
+		"data", *dataDir, "temporal", a.TemporalAddress, "namespace", *namespace,
+		"startup", time.Since(began).Round(time.Millisecond))
+	<-ctx.Done()
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return a.Stop(sctx)
+}
+
+// roleFlags collects repeated --role flags.
+type roleFlags []policies.Grant
+
+func (r *roleFlags) String() string { return fmt.Sprint(*r) }
+func (r *roleFlags) Set(s string) error {
+	g, err := policies.ParseGrant(s)
+	if err != nil {
+		return err
+	}
+	*r = append(*r, g)
+	return nil
+}
+
+func token(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("token", flag.ContinueOnError)
+	subject := fs.String("subject", "", "who the token is for; for an applicant, the resident ID number")
+	name := fs.String("name", "", "the person's name")
+	dataDir := fs.String("data-dir", "./data", "data directory holding the signing key (or set "+auth.KeyEnv+")")
+	ttl := fs.Duration("ttl", 12*time.Hour, "how long the token is valid")
+	var roles roleFlags
+	fs.Var(&roles, "role", "a role held in a jurisdiction, e.g. registrar:110105 (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if strings.TrimSpace(*subject) == "" || strings.TrimSpace(*name) == "" {
+		return errors.New("token: --subject and --name are required")
+	}
+	key, err := auth.LoadOrCreateKey(*dataDir)
+	if err != nil {
+		return err
+	}
+	tok, err := auth.Sign(key, auth.Principal{Subject: *subject, Name: *name, Grants: roles}, time.Now(), *ttl)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(out, tok)
+	return err
+}
+
+func deadline(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("deadline", flag.ContinueOnError)
+	from := fs.String("from", "", "the triggering day (YYYY-MM-DD); counting starts the next day")
+	n := fs.Int("days", 0, "length of the period")
+	working := fs.Bool("working-days", false, "count working days (Administrative Licensing Law 82)")
+	months := fs.Bool("months", false, "count months (Civil Code 202)")
+	calDir := fs.String("calendar-dir", "", "extra calendar data files (*.yaml) to load")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	d, err := calendar.ParseDate(*from)
+	if err != nil {
+		return fmt.Errorf("deadline: --from: %w", err)
+	}
+	unit := calendar.CalendarDays
+	switch {
+	case *working && *months:
+		return errors.New("deadline: choose --working-days or --months, not both")
+	case *working:
+		unit = calendar.WorkingDays
+	case *months:
+		unit = calendar.Months
+	}
+	cal := calendar.Default()
+	if *calDir != "" {
+		if cal, err = calendar.LoadDir(*calDir); err != nil {
+			return err
+		}
+	}
+	dl, err := cal.Count(d, *n, unit)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(out, "%s\n%s\ncalendar %s\n", dl.Last, dl.Rule, dl.CalendarVersion)
+	return err
+}

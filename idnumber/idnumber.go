@@ -1,0 +1,102 @@
+// Package idnumber reads and validates 18-digit resident identity numbers
+// (GB 11643-1999): region, birth date, sequence (odd for men) and check digit.
+package idnumber
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Errors name the rule a number breaks, so the API can tell the applicant.
+var (
+	ErrLength     = errors.New("must have 18 characters")
+	ErrFormat     = errors.New("must be 17 digits followed by a digit or X")
+	ErrBirthDate  = errors.New("does not encode a real birth date")
+	ErrCheckDigit = errors.New("check digit does not match (GB 11643)")
+)
+
+// Sex as encoded in the sequence digit.
+type Sex string
+
+// The two values of Sex.
+const (
+	Male   Sex = "male"
+	Female Sex = "female"
+)
+
+// Info is what an identity number tells.
+type Info struct {
+	Number string
+	Region string // six-digit division code where the number was issued
+	Birth  time.Time
+	Sex    Sex
+}
+
+var weights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+
+const checkChars = "10X98765432"
+
+// CheckDigit computes the 18th character from the first 17 digits.
+func CheckDigit(first17 string) byte {
+	sum := 0
+	for i := 0; i < 17; i++ {
+		sum += int(first17[i]-'0') * weights[i]
+	}
+	return checkChars[sum%11]
+}
+
+// Parse validates s and returns what it encodes. A lowercase x is accepted
+// and normalised, because people type it that way.
+func Parse(s string) (Info, error) {
+	if len(s) != 18 {
+		return Info{}, ErrLength
+	}
+	b := []byte(s)
+	if b[17] == 'x' {
+		b[17] = 'X'
+	}
+	for i := 0; i < 17; i++ {
+		if b[i] < '0' || b[i] > '9' {
+			return Info{}, ErrFormat
+		}
+	}
+	if (b[17] < '0' || b[17] > '9') && b[17] != 'X' {
+		return Info{}, ErrFormat
+	}
+	birth, err := time.Parse("20060102", string(b[6:14]))
+	if err != nil || birth.Year() < 1890 {
+		return Info{}, ErrBirthDate
+	}
+	if CheckDigit(string(b[:17])) != b[17] {
+		return Info{}, ErrCheckDigit
+	}
+	sex := Female
+	if (b[16]-'0')%2 == 1 {
+		sex = Male
+	}
+	return Info{Number: string(b), Region: string(b[:6]), Birth: birth, Sex: sex}, nil
+}
+
+// Validate is Parse for callers that need only the verdict; births after
+// asOf are impossible and rejected.
+func Validate(s string, asOf time.Time) error {
+	info, err := Parse(s)
+	if err != nil {
+		return err
+	}
+	if info.Birth.After(asOf) {
+		return fmt.Errorf("%w: born after today", ErrBirthDate)
+	}
+	return nil
+}
+
+// AgeOn returns the age in full years on the given day: a person born on
+// 29 February comes of age on 1 March in common years.
+func AgeOn(birth time.Time, on time.Time) int {
+	age := on.Year() - birth.Year()
+	if on.Month() < birth.Month() || (on.Month() == birth.Month() && on.Day() < birth.Day()) {
+		age--
+	}
+	return age
+}

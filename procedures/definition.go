@@ -1,0 +1,162 @@
+// Package procedures holds the procedure definitions (事项) as versioned data
+// and the rules that make a definition valid. A case carries a snapshot of
+// its Definition, so a later change of rules never changes a running case.
+package procedures
+
+import "encoding/json"
+
+// Text is a label in Chinese and English; users see both.
+type Text struct {
+	Zh string `json:"zh" yaml:"zh"`
+	En string `json:"en" yaml:"en"`
+}
+
+// Kinds of stage the interpreter runs.
+const (
+	KindCheck     = "check"     // automated checks; route on pass or fail
+	KindTask      = "task"      // a human task for a role, with named actions
+	KindApplicant = "applicant" // the applicant must act, optionally within a window
+	KindWait      = "wait"      // a timer; some actions are allowed meanwhile
+	KindIssue     = "issue"     // issue a document into the registry
+	KindEnd       = "end"       // the case ends with an outcome
+)
+
+// Outcomes a case can end with.
+const (
+	OutcomeApproved        = "approved"
+	OutcomeRefused         = "refused"
+	OutcomeNotAccepted     = "not-accepted"
+	OutcomeWithdrawn       = "withdrawn"
+	OutcomeDeemedWithdrawn = "deemed-withdrawn"
+	OutcomeTerminated      = "terminated"
+)
+
+// ByParty in Action.By means any party to the case (e.g. either spouse).
+const ByParty = "party"
+
+// Where a timer's period counts from. The period itself starts the next
+// day (Civil Code 201); these name the triggering day.
+const (
+	FromReceipt        = "receipt"         // the day the office received the application
+	FromStageEntry     = "stage-entry"     // the day the stage was entered
+	FromPreviousPeriod = "previous-period" // the last day of the case's previous period
+)
+
+// Definition is one procedure: its form, checks, stages and transitions.
+type Definition struct {
+	ID           string          `json:"id" yaml:"id"`
+	Code         string          `json:"code" yaml:"code"` // short prefix of case IDs, e.g. MAR
+	Version      int             `json:"version" yaml:"version"`
+	Title        Text            `json:"title" yaml:"title"`
+	Nature       string          `json:"nature" yaml:"nature"` // e.g. administrative-confirmation
+	LegalBasis   []string        `json:"legalBasis" yaml:"legalBasis"`
+	Applicants   Count           `json:"applicants" yaml:"applicants"`
+	Form         json.RawMessage `json:"form" yaml:"-"` // JSON Schema of the application form
+	Params       map[string]any  `json:"params,omitempty" yaml:"params"`
+	AppealNotice Text            `json:"appealNotice" yaml:"appealNotice"`
+	Start        string          `json:"start" yaml:"start"`
+	Stages       []Stage         `json:"stages" yaml:"stages"`
+}
+
+// Count bounds how many applicants (parties) a case has.
+type Count struct {
+	Min int `json:"min" yaml:"min"`
+	Max int `json:"max" yaml:"max"`
+}
+
+// Stage is one step of a procedure.
+type Stage struct {
+	ID    string `json:"id" yaml:"id"`
+	Kind  string `json:"kind" yaml:"kind"`
+	Title Text   `json:"title" yaml:"title"`
+	Basis string `json:"basis,omitempty" yaml:"basis"`
+
+	// check
+	Checks []CheckRef `json:"checks,omitempty" yaml:"checks"`
+	OnPass string     `json:"onPass,omitempty" yaml:"onPass"`
+	OnFail string     `json:"onFail,omitempty" yaml:"onFail"`
+
+	// task, applicant, wait
+	Actions []Action `json:"actions,omitempty" yaml:"actions"`
+	Timer   *Timer   `json:"timer,omitempty" yaml:"timer"`
+
+	// issue
+	Document string `json:"document,omitempty" yaml:"document"`
+	Next     string `json:"next,omitempty" yaml:"next"`
+
+	// end
+	Outcome string `json:"outcome,omitempty" yaml:"outcome"`
+}
+
+// CheckRef names an automated check; OnFail overrides the stage's route
+// for this check alone (e.g. a registry mismatch waits for proof instead
+// of refusing).
+type CheckRef struct {
+	Check  string `json:"check" yaml:"check"`
+	OnFail string `json:"onFail,omitempty" yaml:"onFail"`
+}
+
+// Action is something a person may do at a stage.
+type Action struct {
+	ID              string `json:"id" yaml:"id"`
+	Title           Text   `json:"title" yaml:"title"`
+	By              string `json:"by" yaml:"by"` // a role, or ByParty
+	Next            string `json:"next" yaml:"next"`
+	OpinionRequired bool   `json:"opinionRequired,omitempty" yaml:"opinionRequired"`
+	Effect          string `json:"effect,omitempty" yaml:"effect"` // a named registry effect applied when taken
+	Basis           string `json:"basis,omitempty" yaml:"basis"`
+}
+
+// Timer is a statutory period during a stage.
+type Timer struct {
+	Name     string `json:"name" yaml:"name"`
+	Title    Text   `json:"title" yaml:"title"`
+	Length   int    `json:"length" yaml:"length"`
+	Unit     string `json:"unit" yaml:"unit"` // calendar-days, working-days, months
+	From     string `json:"from" yaml:"from"`
+	OnExpiry string `json:"onExpiry" yaml:"onExpiry"`
+	Basis    string `json:"basis,omitempty" yaml:"basis"`
+}
+
+// Stage returns the stage with id.
+func (d *Definition) Stage(id string) (Stage, bool) {
+	for _, s := range d.Stages {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Stage{}, false
+}
+
+// Action returns the action with id at stage s.
+func (s Stage) Action(id string) (Action, bool) {
+	for _, a := range s.Actions {
+		if a.ID == id {
+			return a, true
+		}
+	}
+	return Action{}, false
+}
+
+// targets lists every stage a stage can move to.
+func (s Stage) targets() []string {
+	var out []string
+	add := func(t string) {
+		if t != "" {
+			out = append(out, t)
+		}
+	}
+	add(s.OnPass)
+	add(s.OnFail)
+	for _, c := range s.Checks {
+		add(c.OnFail)
+	}
+	for _, a := range s.Actions {
+		add(a.Next)
+	}
+	if s.Timer != nil {
+		add(s.Timer.OnExpiry)
+	}
+	add(s.Next)
+	return out
+}

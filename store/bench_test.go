@@ -1,0 +1,105 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+)
+
+// loadCases bulk-loads n synthetic cases in one transaction: 31 provinces ×
+// 10 cities × 8 districts, four waiting roles (one of them "" for timer
+// waits), 30 % closed, 80 % with a deadline.
+func loadCases(tb testing.TB, db *DB, n int) {
+	tb.Helper()
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(1, 2))
+	roles := []string{"registrar", "reviewer", "approver", ""}
+	err := db.inTx(ctx, func(tx runner) error {
+		for i := range n {
+			office := fmt.Sprintf("%02d%02d%02d", 11+rng.IntN(31), 1+rng.IntN(10), 1+rng.IntN(8))
+			c := newCase(fmt.Sprintf("BENCH-%06d", i), roles[rng.IntN(len(roles))], office)
+			c.Office = office
+			c.Submitter = fmt.Sprintf("S%017d", rng.IntN(50000))
+			c.Parties = []string{c.Submitter, fmt.Sprintf("S%017d", rng.IntN(50000))}
+			c.SubmittedAt = t0.Add(time.Duration(i) * time.Minute)
+			if rng.IntN(10) < 8 {
+				d := c.SubmittedAt.Add(time.Duration(rng.IntN(30*24)) * time.Hour)
+				c.DueAt = &d
+			}
+			if rng.IntN(10) < 3 {
+				c.Status, c.Outcome, c.WaitingRole, c.WaitingOffice = StatusClosed, "approved", "", ""
+			}
+			if err := createCase(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatalf("load: %v", err)
+	}
+}
+
+// queryPlan returns SQLite's plan for the inbox count query of grants.
+func queryPlan(tb testing.TB, db *DB, grants []Grant) string {
+	tb.Helper()
+	where, args, err := inboxWhere(grants)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rows, err := db.sql.QueryContext(context.Background(), `EXPLAIN QUERY PLAN SELECT `+caseColumns+
+		` FROM cases c WHERE `+where+` ORDER BY `+inboxOrder+` LIMIT 50`, args...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	var steps []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			tb.Fatal(err)
+		}
+		steps = append(steps, detail)
+	}
+	return strings.Join(steps, "; ")
+}
+
+var benchGrants = []struct {
+	name   string
+	grants []Grant
+}{
+	{"district", []Grant{{"reviewer", "410105"}}},
+	{"city", []Grant{{"reviewer", "410100"}}},
+	{"province", []Grant{{"reviewer", "410000"}}},
+	{"three-grants", []Grant{{"reviewer", "410100"}, {"approver", "410000"}, {"registrar", "110105"}}},
+	{"nationwide", []Grant{{"reviewer", "000000"}}},
+}
+
+// BenchmarkListInbox measures one inbox page (count + first 50 rows with
+// parties) over 100,000 cases for grants of each jurisdiction level.
+func BenchmarkListInbox(b *testing.B) {
+	const n = 100_000
+	db := openTest(b)
+	start := time.Now()
+	loadCases(b, db, n)
+	b.Logf("loaded %d cases in %v", n, time.Since(start).Round(time.Millisecond))
+	ctx := context.Background()
+	for _, bg := range benchGrants {
+		b.Run(bg.name, func(b *testing.B) {
+			_, total, err := db.ListInbox(ctx, bg.grants, Page{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("%d matching cases; plan: %s", total, queryPlan(b, db, bg.grants))
+			for b.Loop() {
+				if _, _, err := db.ListInbox(ctx, bg.grants, Page{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

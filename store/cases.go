@@ -1,0 +1,601 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Case statuses.
+const (
+	StatusOpen   = "open"
+	StatusClosed = "closed"
+)
+
+// CaseSummary is the read-model row of one case, rewritten at every
+// transition. Lists (inbox, "my applications") are served from it.
+type CaseSummary struct {
+	ID               string
+	ProcedureID      string
+	ProcedureVersion int
+	Title            string // procedure title shown in lists
+	// Office is the GB/T 2260 six-digit division code of the office handling the case.
+	Office string
+	// Submitter is the subject of who submitted.
+	Submitter string
+	// Parties are the subjects (resident ID numbers) of every party;
+	// applicants see the cases where they are a party.
+	Parties []string
+	// Status is StatusOpen or StatusClosed.
+	Status     string
+	Stage      string
+	StageTitle string
+	// Outcome is "" while open; then approved, refused, not-accepted,
+	// withdrawn, deemed-withdrawn or terminated.
+	Outcome string
+	// WaitingRole is the role that must act next ("" if none, e.g. during a timer wait).
+	WaitingRole string
+	// WaitingOffice is the division where WaitingRole must be held.
+	WaitingOffice string
+	// DueAt is the current deadline, if any.
+	DueAt       *time.Time
+	SubmittedAt time.Time
+	UpdatedAt   time.Time
+	// Seq is the sequence number of the last transition applied.
+	Seq int64
+	// State is the full case state snapshot (opaque JSON), so a closed case
+	// is readable without Temporal. GetCase fills it; list methods leave it
+	// nil to keep pages light.
+	State json.RawMessage
+}
+
+// AuditEntry is one recorded action on a case: who, in which role and
+// office, when, what, with which opinion and legal basis, and the stage
+// before and after.
+type AuditEntry struct {
+	CaseID       string
+	Seq          int64
+	At           time.Time
+	ActorSubject string
+	ActorName    string
+	Role         string
+	Office       string
+	Action       string
+	Outcome      string
+	StageFrom    string
+	StageTo      string
+	Opinion      string
+	LegalBasis   string
+}
+
+// Transition is what one workflow transition writes: the new summary and the
+// audit entries it produced.
+type Transition struct {
+	Summary CaseSummary
+	Entries []AuditEntry
+}
+
+// Page selects a window of a list. Limit defaults to DefaultPageLimit and is
+// capped at MaxPageLimit; a negative Offset counts as 0.
+type Page struct {
+	Limit  int
+	Offset int
+}
+
+// Page size bounds.
+const (
+	DefaultPageLimit = 50
+	MaxPageLimit     = 200
+)
+
+func (p Page) normalize() Page {
+	switch {
+	case p.Limit <= 0:
+		p.Limit = DefaultPageLimit
+	case p.Limit > MaxPageLimit:
+		p.Limit = MaxPageLimit
+	}
+	if p.Offset < 0 {
+		p.Offset = 0
+	}
+	return p
+}
+
+// Grant is a role held in a jurisdiction: Division is a six-digit GB/T 2260
+// code, NationwideDivision for the whole country.
+type Grant struct {
+	Role     string
+	Division string
+}
+
+// NationwideDivision is the division code of a nationwide grant.
+const NationwideDivision = "000000"
+
+// divisionPrefixes returns the province (PP) and city (PPCC) prefixes of a
+// six-digit code, or "" for anything else so that it matches no grant below
+// nationwide.
+func divisionPrefixes(code string) (province, city string) {
+	if !isDivisionCode(code) {
+		return "", ""
+	}
+	return code[:2], code[:4]
+}
+
+func validateSummary(c CaseSummary) error {
+	if c.ID == "" {
+		return fmt.Errorf("%w: case ID is empty", ErrInvalid)
+	}
+	if c.Status != StatusOpen && c.Status != StatusClosed {
+		return fmt.Errorf("%w: case %s: status %q is neither %q nor %q", ErrInvalid, c.ID, c.Status, StatusOpen, StatusClosed)
+	}
+	if len(c.State) > 0 && !json.Valid(c.State) {
+		return fmt.Errorf("%w: case %s: state is not valid JSON", ErrInvalid, c.ID)
+	}
+	return nil
+}
+
+// caseColumns are the columns written and read for a summary, in scan order
+// (state is handled separately because lists skip it).
+const caseColumns = `id, procedure_id, procedure_version, title, office, submitter, status, stage, stage_title,
+outcome, waiting_role, waiting_office, due_at, submitted_at, updated_at, seq`
+
+// caseArgs returns the insert arguments for c, matching the column order of
+// insertCaseSQL.
+func caseArgs(c CaseSummary) []any {
+	province, city := divisionPrefixes(c.WaitingOffice)
+	var state any
+	if len(c.State) > 0 {
+		state = string(c.State)
+	}
+	return []any{
+		c.ID, c.ProcedureID, c.ProcedureVersion, c.Title, c.Office, c.Submitter, c.Status, c.Stage, c.StageTitle,
+		c.Outcome, c.WaitingRole, c.WaitingOffice, province, city, nullTime(c.DueAt),
+		formatTime(c.SubmittedAt), formatTime(c.UpdatedAt), c.Seq, state,
+	}
+}
+
+const insertCaseSQL = `INSERT INTO cases (id, procedure_id, procedure_version, title, office, submitter, status, stage,
+stage_title, outcome, waiting_role, waiting_office, waiting_province, waiting_city, due_at, submitted_at,
+updated_at, seq, state)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// CreateCase records a new case at submission. It is idempotent: if a case
+// with the same ID exists (a retried activity, or transitions already
+// applied), nothing is written and no error is returned.
+func (db *DB) CreateCase(ctx context.Context, c CaseSummary) error {
+	if err := validateSummary(c); err != nil {
+		return fmt.Errorf("store: create case: %w", err)
+	}
+	err := db.inTx(ctx, func(tx runner) error {
+		return createCase(ctx, tx, c)
+	})
+	if err != nil {
+		return fmt.Errorf("store: create case %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+func createCase(ctx context.Context, tx runner, c CaseSummary) error {
+	res, err := tx.exec(ctx, insertCaseSQL+` ON CONFLICT (id) DO NOTHING`, caseArgs(c)...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return nil // already there
+	}
+	return replaceParties(ctx, tx, c.ID, c.Parties)
+}
+
+// replaceParties sets the parties of a case to subjects, keeping their order
+// and dropping duplicates and empty subjects.
+func replaceParties(ctx context.Context, tx runner, caseID string, subjects []string) error {
+	if _, err := tx.exec(ctx, `DELETE FROM case_parties WHERE case_id = ?`, caseID); err != nil {
+		return err
+	}
+	seen := make(map[string]bool, len(subjects))
+	pos := 0
+	for _, s := range subjects {
+		if s == "" || seen[s] {
+			continue
+		}
+		seen[s] = true
+		if _, err := tx.exec(ctx, `INSERT INTO case_parties (case_id, subject, position) VALUES (?, ?, ?)`,
+			caseID, s, pos); err != nil {
+			return err
+		}
+		pos++
+	}
+	return nil
+}
+
+// ApplyTransition records one transition in a single transaction. The
+// summary is upserted only if Summary.Seq is greater than the stored seq, so
+// a delayed or replayed write never overwrites a newer one. Audit entries are
+// inserted keyed by (case ID, seq): a retry inserts nothing twice, and the
+// entries of a delayed transition are still recorded even when its summary
+// is already outdated. An entry with an empty CaseID belongs to the summary's
+// case.
+func (db *DB) ApplyTransition(ctx context.Context, t Transition) error {
+	if err := validateSummary(t.Summary); err != nil {
+		return fmt.Errorf("store: apply transition: %w", err)
+	}
+	entries := make([]AuditEntry, len(t.Entries))
+	seen := make(map[int64]bool, len(t.Entries))
+	for i, e := range t.Entries {
+		if e.CaseID == "" {
+			e.CaseID = t.Summary.ID
+		}
+		if e.CaseID != t.Summary.ID {
+			return fmt.Errorf("store: apply transition %s/%d: %w: audit entry for case %s", t.Summary.ID, t.Summary.Seq, ErrInvalid, e.CaseID)
+		}
+		// Two entries with one key would silently lose the second.
+		if seen[e.Seq] {
+			return fmt.Errorf("store: apply transition %s/%d: %w: two audit entries with seq %d", t.Summary.ID, t.Summary.Seq, ErrInvalid, e.Seq)
+		}
+		seen[e.Seq] = true
+		entries[i] = e
+	}
+
+	err := db.inTx(ctx, func(tx runner) error {
+		c := t.Summary
+		res, err := tx.exec(ctx, insertCaseSQL+`
+ON CONFLICT (id) DO UPDATE SET
+    procedure_id = excluded.procedure_id,
+    procedure_version = excluded.procedure_version,
+    title = excluded.title,
+    office = excluded.office,
+    submitter = excluded.submitter,
+    status = excluded.status,
+    stage = excluded.stage,
+    stage_title = excluded.stage_title,
+    outcome = excluded.outcome,
+    waiting_role = excluded.waiting_role,
+    waiting_office = excluded.waiting_office,
+    waiting_province = excluded.waiting_province,
+    waiting_city = excluded.waiting_city,
+    due_at = excluded.due_at,
+    submitted_at = excluded.submitted_at,
+    updated_at = excluded.updated_at,
+    seq = excluded.seq,
+    state = excluded.state
+WHERE cases.seq < excluded.seq`, caseArgs(c)...)
+		if err != nil {
+			return fmt.Errorf("upsert summary: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			if err := replaceParties(ctx, tx, c.ID, c.Parties); err != nil {
+				return fmt.Errorf("parties: %w", err)
+			}
+		}
+		for _, e := range entries {
+			if _, err := tx.exec(ctx, `INSERT INTO audit_entries (case_id, seq, at, actor_subject, actor_name, role,
+office, action, outcome, stage_from, stage_to, opinion, legal_basis)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (case_id, seq) DO NOTHING`,
+				e.CaseID, e.Seq, formatTime(e.At), e.ActorSubject, e.ActorName, e.Role,
+				e.Office, e.Action, e.Outcome, e.StageFrom, e.StageTo, e.Opinion, e.LegalBasis); err != nil {
+				return fmt.Errorf("audit entry %d: %w", e.Seq, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: apply transition %s/%d: %w", t.Summary.ID, t.Summary.Seq, err)
+	}
+	return nil
+}
+
+// scanner is *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+// scanCase scans caseColumns (plus state when withState) into a summary.
+func scanCase(s scanner, withState bool) (CaseSummary, error) {
+	var (
+		c                  CaseSummary
+		due, state         sql.NullString
+		submitted, updated string
+		dest               []any
+	)
+	dest = append(dest, &c.ID, &c.ProcedureID, &c.ProcedureVersion, &c.Title, &c.Office, &c.Submitter,
+		&c.Status, &c.Stage, &c.StageTitle, &c.Outcome, &c.WaitingRole, &c.WaitingOffice, &due,
+		&submitted, &updated, &c.Seq)
+	if withState {
+		dest = append(dest, &state)
+	}
+	if err := s.Scan(dest...); err != nil {
+		return CaseSummary{}, err
+	}
+	var err error
+	if due.Valid {
+		t, err := parseTime(due.String)
+		if err != nil {
+			return CaseSummary{}, err
+		}
+		c.DueAt = &t
+	}
+	if c.SubmittedAt, err = parseTime(submitted); err != nil {
+		return CaseSummary{}, err
+	}
+	if c.UpdatedAt, err = parseTime(updated); err != nil {
+		return CaseSummary{}, err
+	}
+	if state.Valid {
+		c.State = json.RawMessage(state.String)
+	}
+	return c, nil
+}
+
+// GetCase returns the summary of one case, with its parties and state
+// snapshot, or ErrNotFound.
+func (db *DB) GetCase(ctx context.Context, id string) (CaseSummary, error) {
+	r := db.conn()
+	c, err := scanCase(r.queryRow(ctx, `SELECT `+caseColumns+`, state FROM cases WHERE id = ?`, id), true)
+	if errors.Is(err, sql.ErrNoRows) {
+		return CaseSummary{}, fmt.Errorf("store: get case %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return CaseSummary{}, fmt.Errorf("store: get case %s: %w", id, err)
+	}
+	cs := []CaseSummary{c}
+	if err := loadParties(ctx, r, cs); err != nil {
+		return CaseSummary{}, fmt.Errorf("store: get case %s: %w", id, err)
+	}
+	return cs[0], nil
+}
+
+// loadParties fills the Parties of cs with one query. It must run after the
+// rows that produced cs are closed (single connection).
+func loadParties(ctx context.Context, r runner, cs []CaseSummary) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	idx := make(map[string]int, len(cs))
+	args := make([]any, len(cs))
+	for i, c := range cs {
+		idx[c.ID] = i
+		args[i] = c.ID
+	}
+	rows, err := r.query(ctx, `SELECT case_id, subject FROM case_parties WHERE case_id IN (`+
+		placeholders(len(cs))+`) ORDER BY case_id, position`, args...)
+	if err != nil {
+		return fmt.Errorf("parties: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, subject string
+		if err := rows.Scan(&id, &subject); err != nil {
+			return fmt.Errorf("parties: %w", err)
+		}
+		if i, ok := idx[id]; ok {
+			cs[i].Parties = append(cs[i].Parties, subject)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("parties: %w", err)
+	}
+	return nil
+}
+
+// placeholders returns "?, ?, …" with n marks.
+func placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
+}
+
+// AuditTrail returns the audit entries of a case ordered by seq (empty, not
+// an error, for an unknown case).
+func (db *DB) AuditTrail(ctx context.Context, caseID string) ([]AuditEntry, error) {
+	rows, err := db.conn().query(ctx, `SELECT case_id, seq, at, actor_subject, actor_name, role, office, action,
+outcome, stage_from, stage_to, opinion, legal_basis
+FROM audit_entries WHERE case_id = ? ORDER BY seq`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("store: audit trail %s: %w", caseID, err)
+	}
+	defer rows.Close()
+	var out []AuditEntry
+	for rows.Next() {
+		var e AuditEntry
+		var at string
+		if err := rows.Scan(&e.CaseID, &e.Seq, &at, &e.ActorSubject, &e.ActorName, &e.Role, &e.Office, &e.Action,
+			&e.Outcome, &e.StageFrom, &e.StageTo, &e.Opinion, &e.LegalBasis); err != nil {
+			return nil, fmt.Errorf("store: audit trail %s: %w", caseID, err)
+		}
+		if e.At, err = parseTime(at); err != nil {
+			return nil, fmt.Errorf("store: audit trail %s: %w", caseID, err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: audit trail %s: %w", caseID, err)
+	}
+	return out, nil
+}
+
+// listCases runs one page of a case list: where is a condition on table
+// cases (aliased c) with args, order an ORDER BY list. It returns the page
+// (with parties, without state) and the total number of matching cases.
+// Both queries run in one read transaction so total and page agree.
+func (db *DB) listCases(ctx context.Context, where string, args []any, order string, p Page) ([]CaseSummary, int, error) {
+	p = p.normalize()
+	var (
+		out   []CaseSummary
+		total int
+	)
+	err := db.inReadTx(ctx, func(r runner) error {
+		if err := r.queryRow(ctx, `SELECT COUNT(*) FROM cases c WHERE `+where, args...).Scan(&total); err != nil {
+			return fmt.Errorf("count: %w", err)
+		}
+		if total == 0 || p.Offset >= total {
+			return nil
+		}
+		pageArgs := append(append([]any(nil), args...), p.Limit, p.Offset)
+		rows, err := r.query(ctx, `SELECT `+caseColumns+` FROM cases c WHERE `+where+
+			` ORDER BY `+order+` LIMIT ? OFFSET ?`, pageArgs...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			c, err := scanCase(rows, false)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			out = append(out, c)
+		}
+		if err := rows.Err(); err != nil {
+			rows.Close()
+			return err
+		}
+		rows.Close()
+		return loadParties(ctx, r, out)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, total, nil
+}
+
+// inReadTx runs fn in a read-only transaction: one consistent snapshot for
+// several queries.
+func (db *DB) inReadTx(ctx context.Context, fn func(r runner) error) (err error) {
+	// ReadOnly makes the driver issue a plain BEGIN instead of BEGIN IMMEDIATE,
+	// so a list never takes the write lock.
+	tx, err := db.sql.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback() // read-only: nothing to commit
+	return fn(runner{q: tx, style: db.placeholders})
+}
+
+// ListByParty returns the cases where subject is a party or the submitter,
+// newest first, and their total count. State is not loaded (use GetCase).
+func (db *DB) ListByParty(ctx context.Context, subject string, p Page) ([]CaseSummary, int, error) {
+	// A UNION of two indexed look-ups instead of an OR across two tables,
+	// which planners tend to answer with a full scan.
+	where := `c.id IN (SELECT case_id FROM case_parties WHERE subject = ? UNION SELECT id FROM cases WHERE submitter = ?)`
+	cs, total, err := db.listCases(ctx, where, []any{subject, subject}, `c.submitted_at DESC, c.id DESC`, p)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list cases of party: %w", err)
+	}
+	return cs, total, nil
+}
+
+// ListInbox returns the open cases waiting for a role the caller holds in a
+// jurisdiction that covers the case's waiting office, and their total count.
+//
+// Jurisdiction follows GB/T 2260 (PPCCDD): 000000 covers everything, PP0000
+// the codes starting with PP, PPCC00 the codes starting with PPCC, and any
+// other code only itself. Each grant becomes an equality on an indexed
+// prefix column (waiting_province, waiting_city or waiting_office).
+//
+// Cases are ordered by deadline (cases without one last), then submission
+// time. State is not loaded (use GetCase). A grant with an empty role
+// matches nothing; a division that is not six digits is ErrInvalid.
+func (db *DB) ListInbox(ctx context.Context, grants []Grant, p Page) ([]CaseSummary, int, error) {
+	where, args, err := inboxWhere(grants)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list inbox: %w", err)
+	}
+	if where == "" {
+		return nil, 0, nil
+	}
+	cs, total, err := db.listCases(ctx, where, args, inboxOrder, p)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list inbox: %w", err)
+	}
+	return cs, total, nil
+}
+
+// inboxOrder puts the nearest deadline first and cases without one last.
+const inboxOrder = `CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 END, c.due_at, c.submitted_at, c.id`
+
+// inboxWhere builds the inbox condition for grants; "" if no grant can
+// match anything.
+func inboxWhere(grants []Grant) (string, []any, error) {
+	gs, err := normalizeGrants(grants)
+	if err != nil || len(gs) == 0 {
+		return "", nil, err
+	}
+	conds := make([]string, 0, len(gs))
+	args := make([]any, 0, 2*len(gs))
+	for _, g := range gs {
+		d := g.Division
+		switch {
+		case d == NationwideDivision:
+			conds = append(conds, `c.waiting_role = ?`)
+			args = append(args, g.Role)
+		case d[2:] == "0000":
+			conds = append(conds, `(c.waiting_role = ? AND c.waiting_province = ?)`)
+			args = append(args, g.Role, d[:2])
+		case d[4:] == "00":
+			conds = append(conds, `(c.waiting_role = ? AND c.waiting_city = ?)`)
+			args = append(args, g.Role, d[:4])
+		default:
+			conds = append(conds, `(c.waiting_role = ? AND c.waiting_office = ?)`)
+			args = append(args, g.Role, d)
+		}
+	}
+	// status = 'open' is a literal so the partial inbox indexes apply.
+	return `c.status = 'open' AND (` + strings.Join(conds, ` OR `) + `)`, args, nil
+}
+
+// covers reports whether a grant in division a covers division b.
+func covers(a, b string) bool {
+	switch {
+	case a == NationwideDivision:
+		return true
+	case a[2:] == "0000":
+		return b[:2] == a[:2]
+	case a[4:] == "00":
+		return b[:4] == a[:4]
+	default:
+		return a == b
+	}
+}
+
+// normalizeGrants validates grants, drops those with an empty role, and
+// drops any grant covered by another of the same role, so the query has as
+// few OR terms as possible.
+func normalizeGrants(grants []Grant) ([]Grant, error) {
+	var out []Grant
+	for _, g := range grants {
+		if !isDivisionCode(g.Division) {
+			return nil, fmt.Errorf("%w: grant division %q is not a six-digit code", ErrInvalid, g.Division)
+		}
+	}
+	for i, g := range grants {
+		if g.Role == "" {
+			continue
+		}
+		redundant := false
+		for j, h := range grants {
+			if i == j || h.Role != g.Role || !covers(h.Division, g.Division) {
+				continue
+			}
+			// Keep the first of two equal grants, drop strictly narrower ones.
+			if h.Division != g.Division || j < i {
+				redundant = true
+				break
+			}
+		}
+		if !redundant {
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,41 @@
+// Package worker is the one place that registers the case workflow and its
+// activities on the task queue.
+package worker
+
+import (
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"civilflow/activities"
+	"civilflow/workflows"
+)
+
+// Register adds the interpreter workflow and every case activity to r
+// under their wire names. Tests use it too, so they run what production runs.
+func Register(r sdkworker.Registry, acts *activities.Activities) {
+	r.RegisterWorkflowWithOptions(workflows.CaseWorkflow, workflow.RegisterOptions{Name: workflows.CaseWorkflowName})
+	for name, fn := range map[string]any{
+		workflows.ActivityRunChecks:        acts.RunChecks,
+		workflows.ActivityComputeDeadline:  acts.ComputeDeadline,
+		workflows.ActivityIssueDocuments:   acts.IssueDocuments,
+		workflows.ActivityApplyEffect:      acts.ApplyEffect,
+		workflows.ActivityRecordTransition: acts.RecordTransition,
+	} {
+		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
+	}
+}
+
+// New creates the case worker on the task queue; the caller starts and
+// stops it with the process.
+func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
+	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
+		// A few more pollers than the default keep latency low on the
+		// embedded server (see the embedding notes).
+		MaxConcurrentWorkflowTaskPollers: 4,
+		MaxConcurrentActivityTaskPollers: 4,
+	})
+	Register(w, acts)
+	return w
+}

@@ -1,0 +1,453 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"civilflow/divisions"
+	"civilflow/procedures"
+)
+
+// SystemActor names transitions made by the engine itself (checks, timers).
+const SystemActor = "system"
+
+// caseRun is the interpreter's memory of one case. All of it is rebuilt by
+// replay, so it holds only deterministic values.
+type caseRun struct {
+	in      CaseInput
+	def     procedures.Definition
+	state   CaseState
+	stage   procedures.Stage
+	settled bool        // waiting for a person or a timer, or ended
+	pending *ActRequest // an accepted action the main loop has not yet applied
+	applied int         // actions applied so far
+	queued  int         // actions handed to the main loop so far
+	unsaved []Event     // timeline entries not yet written to the store
+	lastDay string      // last day of the most recent statutory period
+}
+
+// CaseWorkflow runs one case through its procedure definition.
+func CaseWorkflow(ctx workflow.Context, in CaseInput) (CaseState, error) {
+	c := &caseRun{in: in, def: in.Procedure}
+	c.state = CaseState{
+		CaseID: in.CaseID, ProcedureID: in.Procedure.ID, ProcedureVersion: in.Procedure.Version,
+		ProcedureTitle: in.Procedure.Title, Office: in.Office, Submitter: in.Submitter.Subject,
+		Parties: in.Parties, ReceivedAt: in.ReceivedAt, Status: StatusOpen,
+		NextActions: []NextAction{}, Deadlines: []Deadline{}, Documents: []Document{}, Timeline: []Event{},
+	}
+	if err := c.registerHandlers(ctx); err != nil {
+		return CaseState{}, err
+	}
+	c.event(ctx, Event{Actor: in.Submitter.Subject, ActorName: in.Submitter.Name, Action: "submit",
+		Office: in.Office, StageTo: in.Procedure.Start, Basis: strings.Join(in.Procedure.LegalBasis, "；")})
+	if err := c.run(ctx); err != nil {
+		return c.state, err
+	}
+	// Let update handlers that wait for the end return their answer.
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return c.state, err
+	}
+	return c.state, nil
+}
+
+func (c *caseRun) registerHandlers(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (CaseState, error) {
+		return c.state, nil
+	}); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateSettled,
+		func(ctx workflow.Context, _ SettledRequest) (CaseState, error) {
+			err := workflow.Await(ctx, func() bool { return c.settled })
+			return c.state, err
+		}, workflow.UpdateHandlerOptions{}); err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateAct, c.handleAct,
+		workflow.UpdateHandlerOptions{Validator: func(_ workflow.Context, req ActRequest) error {
+			return c.validate(req)
+		}})
+}
+
+// handleAct hands an accepted action to the main loop and answers with the
+// state once the case has settled again (e.g. after certificates are issued).
+func (c *caseRun) handleAct(ctx workflow.Context, req ActRequest) (CaseState, error) {
+	// Two actions accepted in the same workflow task run one after the other;
+	// the second is checked again against the stage the first left behind.
+	if err := workflow.Await(ctx, func() bool { return c.pending == nil && c.settled }); err != nil {
+		return CaseState{}, err
+	}
+	if err := c.validate(req); err != nil {
+		return CaseState{}, err
+	}
+	c.queued++
+	ticket := c.queued
+	c.pending = &req
+	c.settled = false
+	err := workflow.Await(ctx, func() bool { return c.applied >= ticket && c.settled })
+	return c.state, err
+}
+
+func rejected(format string, a ...any) error {
+	return temporal.NewApplicationError(fmt.Sprintf(format, a...), ErrTypeActionRejected)
+}
+
+// validate decides whether an action fits the case now: the stage, the
+// actor's role and jurisdiction, separation of duties and the opinion rule.
+// It runs before the update enters history, so a rejection changes nothing.
+func (c *caseRun) validate(req ActRequest) error {
+	if c.state.Status == StatusClosed {
+		return rejected("case %s is closed (%s)", c.state.CaseID, c.state.Outcome)
+	}
+	if c.pending != nil {
+		return rejected("case %s is being processed; try again", c.state.CaseID)
+	}
+	a, ok := c.stage.Action(req.Action)
+	if !ok {
+		var allowed []string
+		for _, x := range c.stage.Actions {
+			allowed = append(allowed, x.ID)
+		}
+		if len(allowed) == 0 {
+			return rejected("no action is possible at stage %q", c.stage.ID)
+		}
+		return rejected("action %q is not possible at stage %q; possible: %s", req.Action, c.stage.ID, strings.Join(allowed, ", "))
+	}
+	party := c.isParty(req.Actor.Subject)
+	if a.By == procedures.ByParty {
+		if !party {
+			return rejected("action %q can be taken only by a party to the case", a.ID)
+		}
+	} else {
+		if !holdsRole(req.Actor, a.By, c.in.Office) {
+			return rejected("action %q requires the role %s in a jurisdiction covering %s", a.ID, a.By, c.in.Office)
+		}
+		if party {
+			return rejected("a party to the case cannot decide it (separation of duties)")
+		}
+	}
+	if a.OpinionRequired && strings.TrimSpace(req.Opinion) == "" {
+		return rejected("action %q requires an opinion stating the reasons", a.ID)
+	}
+	return nil
+}
+
+func (c *caseRun) isParty(subject string) bool {
+	for _, p := range c.in.Parties {
+		if p.IDNumber == subject {
+			return true
+		}
+	}
+	return false
+}
+
+func holdsRole(a Actor, role, office string) bool {
+	for _, g := range a.Roles {
+		if g.Role == role && divisions.Covers(g.Division, office) {
+			return true
+		}
+	}
+	return false
+}
+
+// run walks the definition from the start stage until an end stage.
+func (c *caseRun) run(ctx workflow.Context) error {
+	id := c.def.Start
+	for {
+		st, ok := c.def.Stage(id)
+		if !ok {
+			return temporal.NewNonRetryableApplicationError("stage "+id+" missing from definition", "BadDefinition", nil)
+		}
+		c.enter(st)
+		var next string
+		var err error
+		switch st.Kind {
+		case procedures.KindCheck:
+			next, err = c.runChecks(ctx, st)
+		case procedures.KindIssue:
+			next, err = c.issue(ctx, st)
+		case procedures.KindEnd:
+			return c.end(ctx, st)
+		default:
+			next, err = c.wait(ctx, st)
+		}
+		if err != nil {
+			return err
+		}
+		id = next
+	}
+}
+
+func (c *caseRun) enter(st procedures.Stage) {
+	c.stage = st
+	c.state.Stage, c.state.StageKind, c.state.StageTitle = st.ID, st.Kind, st.Title
+	c.state.NextActions = []NextAction{}
+	for _, a := range st.Actions {
+		office := c.in.Office
+		c.state.NextActions = append(c.state.NextActions, NextAction{Action: a.ID, Title: a.Title, By: a.By,
+			Office: office, OpinionRequired: a.OpinionRequired})
+	}
+}
+
+func (c *caseRun) event(ctx workflow.Context, e Event) {
+	c.state.Seq++
+	e.Seq = c.state.Seq
+	e.At = workflow.Now(ctx).UTC()
+	c.state.Timeline = append(c.state.Timeline, e)
+	c.unsaved = append(c.unsaved, e)
+}
+
+func (c *caseRun) today(ctx workflow.Context) string {
+	return workflow.Now(ctx).In(ChinaTime).Format(time.DateOnly)
+}
+
+func (c *caseRun) runChecks(ctx workflow.Context, st procedures.Stage) (string, error) {
+	var res ChecksResult
+	err := workflow.ExecuteActivity(activityCtx(ctx), ActivityRunChecks, ChecksInput{
+		CaseID: c.in.CaseID, Checks: st.Checks, Params: c.def.Params, Parties: c.in.Parties,
+		Form: c.in.Form, Office: c.in.Office, OnDay: c.today(ctx),
+	}).Get(ctx, &res)
+	if err != nil {
+		return "", err
+	}
+	if len(res.Failed) == 0 {
+		c.event(ctx, Event{Actor: SystemActor, Action: "checks-passed", StageFrom: st.ID, StageTo: st.OnPass, Basis: st.Basis})
+		return st.OnPass, nil
+	}
+	// Every failed rule is listed; the route is the stage's own unless only
+	// checks with their own route (e.g. a registry mismatch) failed.
+	next := ""
+	for _, f := range res.Failed {
+		target := st.OnFail
+		for _, ref := range st.Checks {
+			if ref.Check == f.Check && ref.OnFail != "" {
+				target = ref.OnFail
+			}
+		}
+		if target == st.OnFail || next == "" {
+			next = target
+		}
+	}
+	c.state.Reasons = res.Failed
+	var msgs []string
+	for _, f := range res.Failed {
+		msgs = append(msgs, f.Message.Zh)
+	}
+	c.event(ctx, Event{Actor: SystemActor, Action: "checks-failed", StageFrom: st.ID, StageTo: next,
+		Opinion: strings.Join(msgs, "；"), Basis: st.Basis})
+	return next, nil
+}
+
+func (c *caseRun) issue(ctx workflow.Context, st procedures.Stage) (string, error) {
+	var res IssueResult
+	err := workflow.ExecuteActivity(activityCtx(ctx), ActivityIssueDocuments, IssueInput{
+		CaseID: c.in.CaseID, Document: st.Document, Office: c.in.Office, OnDay: c.today(ctx), Parties: c.in.Parties,
+	}).Get(ctx, &res)
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) && appErr.Type() == ErrTypeRegistryConflict {
+		// The registry changed after the checks (e.g. a spouse married
+		// elsewhere meanwhile): check again from the start instead of failing.
+		c.event(ctx, Event{Actor: SystemActor, Action: "registry-conflict", StageFrom: st.ID,
+			StageTo: c.def.Start, Opinion: appErr.Error()})
+		return c.def.Start, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	c.state.Documents = append(c.state.Documents, res.Documents...)
+	var numbers []string
+	for _, d := range res.Documents {
+		numbers = append(numbers, d.Number)
+	}
+	c.event(ctx, Event{Actor: SystemActor, Action: "issue:" + st.Document, StageFrom: st.ID, StageTo: st.Next,
+		Opinion: strings.Join(numbers, ", "), Basis: st.Basis})
+	return st.Next, nil
+}
+
+func (c *caseRun) end(ctx workflow.Context, st procedures.Stage) error {
+	c.state.Status = StatusClosed
+	c.state.Outcome = st.Outcome
+	now := workflow.Now(ctx).UTC()
+	c.state.ClosedAt = &now
+	if st.Outcome == procedures.OutcomeRefused || st.Outcome == procedures.OutcomeNotAccepted {
+		notice := c.def.AppealNotice
+		c.state.AppealNotice = &notice
+	}
+	for i := range c.state.Deadlines {
+		c.state.Deadlines[i].Active = false
+	}
+	c.event(ctx, Event{Actor: SystemActor, Action: "close:" + st.Outcome, StageFrom: st.ID})
+	if err := c.record(ctx, nil); err != nil {
+		return err
+	}
+	c.settled = true
+	return nil
+}
+
+// wait parks the case at a human or timer stage until an action is applied
+// or the stage's statutory period runs out.
+func (c *caseRun) wait(ctx workflow.Context, st procedures.Stage) (string, error) {
+	var due *Deadline
+	if st.Timer != nil {
+		d, err := c.deadline(ctx, st)
+		if err != nil {
+			return "", err
+		}
+		due = &d
+	}
+	var dueAt *time.Time
+	if due != nil {
+		dueAt = &due.EndsAt
+	}
+	if err := c.record(ctx, dueAt); err != nil {
+		return "", err
+	}
+	c.settled = true
+	arrived := func() bool { return c.pending != nil }
+	if due == nil {
+		if err := workflow.Await(ctx, arrived); err != nil {
+			return "", err
+		}
+	} else {
+		ok, err := workflow.AwaitWithTimeout(ctx, due.EndsAt.Sub(workflow.Now(ctx)), arrived)
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			c.settled = false
+			c.closeDeadline(due.Name)
+			c.event(ctx, Event{Actor: SystemActor, Action: "expire:" + st.Timer.Name, StageFrom: st.ID,
+				StageTo: st.Timer.OnExpiry, Basis: st.Timer.Basis})
+			return st.Timer.OnExpiry, nil
+		}
+	}
+	req := *c.pending
+	a, _ := st.Action(req.Action)
+	if a.Effect != "" {
+		err := workflow.ExecuteActivity(activityCtx(ctx), ActivityApplyEffect, EffectInput{
+			CaseID: c.in.CaseID, Effect: a.Effect, OnDay: c.today(ctx), Parties: c.in.Parties, Note: req.Opinion,
+		}).Get(ctx, nil)
+		if err != nil {
+			return "", err
+		}
+	}
+	if due != nil {
+		c.closeDeadline(due.Name)
+	}
+	role := a.By
+	if a.By == procedures.ByParty {
+		role = "applicant"
+	} else {
+		c.state.Reasons = nil
+	}
+	if a.OpinionRequired && a.Next != "" {
+		if next, ok := c.def.Stage(a.Next); ok && next.Kind == procedures.KindEnd &&
+			(next.Outcome == procedures.OutcomeRefused || next.Outcome == procedures.OutcomeNotAccepted) {
+			c.state.Reasons = append(c.state.Reasons, Reason{Message: procedures.Text{Zh: req.Opinion, En: req.Opinion}, Basis: a.Basis})
+		}
+	}
+	c.event(ctx, Event{Actor: req.Actor.Subject, ActorName: req.Actor.Name, Role: role, Office: c.in.Office,
+		Action: a.ID, StageFrom: st.ID, StageTo: a.Next, Opinion: req.Opinion, Basis: a.Basis})
+	c.pending = nil
+	c.applied++
+	return a.Next, nil
+}
+
+func (c *caseRun) closeDeadline(name string) {
+	for i := range c.state.Deadlines {
+		if c.state.Deadlines[i].Name == name {
+			c.state.Deadlines[i].Active = false
+		}
+	}
+}
+
+// deadline counts the stage's statutory period in an activity, so new
+// calendar data never changes the history of a running case. A year with
+// no calendar data flags the case and retries hourly until data is added.
+func (c *caseRun) deadline(ctx workflow.Context, st procedures.Stage) (Deadline, error) {
+	t := st.Timer
+	from := c.today(ctx)
+	switch t.From {
+	case procedures.FromReceipt:
+		from = c.in.ReceivedAt.In(ChinaTime).Format(time.DateOnly)
+	case procedures.FromPreviousPeriod:
+		if c.lastDay != "" {
+			from = c.lastDay
+		}
+	}
+	var res DeadlineResult
+	for {
+		err := workflow.ExecuteActivity(activityCtx(ctx), ActivityComputeDeadline,
+			DeadlineInput{From: from, Length: t.Length, Unit: t.Unit}).Get(ctx, &res)
+		if err == nil {
+			break
+		}
+		var appErr *temporal.ApplicationError
+		if !errors.As(err, &appErr) || appErr.Type() != ErrTypeYearNotCovered {
+			return Deadline{}, err
+		}
+		flag := "calendar: " + appErr.Error()
+		if !slices.Contains(c.state.Flags, flag) {
+			c.state.Flags = append(c.state.Flags, flag)
+			if err := c.record(ctx, nil); err != nil {
+				return Deadline{}, err
+			}
+		}
+		if err := workflow.Sleep(ctx, time.Hour); err != nil {
+			return Deadline{}, err
+		}
+	}
+	c.state.Flags = slices.DeleteFunc(c.state.Flags, func(f string) bool { return strings.HasPrefix(f, "calendar: ") })
+	last, err := time.ParseInLocation(time.DateOnly, res.LastDay, ChinaTime)
+	if err != nil {
+		return Deadline{}, temporal.NewNonRetryableApplicationError("bad deadline "+res.LastDay, "BadDeadline", err)
+	}
+	d := Deadline{Name: t.Name, Title: t.Title, From: from, LastDay: res.LastDay,
+		EndsAt: last.AddDate(0, 0, 1).UTC(), Rule: res.Rule, Basis: t.Basis,
+		CalendarVersion: res.CalendarVersion, Active: true}
+	c.state.Deadlines = append(c.state.Deadlines, d)
+	c.lastDay = res.LastDay
+	return d, nil
+}
+
+// record writes the read model and the new timeline entries to the store.
+// It runs at every point where the case settles, so lists and audits
+// follow each transition.
+func (c *caseRun) record(ctx workflow.Context, dueAt *time.Time) error {
+	in := RecordInput{State: c.state, NewEvents: c.unsaved, DueAt: dueAt}
+	if err := workflow.ExecuteActivity(activityCtx(ctx), ActivityRecordTransition, in).Get(ctx, nil); err != nil {
+		return err
+	}
+	c.unsaved = nil
+	sa := []temporal.SearchAttributeUpdate{
+		temporal.NewSearchAttributeKeyKeyword(SearchStage).ValueSet(c.state.Stage),
+		temporal.NewSearchAttributeKeyKeyword(SearchProcedure).ValueSet(c.state.ProcedureID),
+		temporal.NewSearchAttributeKeyKeyword(SearchOffice).ValueSet(c.state.Office),
+	}
+	if dueAt != nil {
+		sa = append(sa, temporal.NewSearchAttributeKeyTime(SearchDueAt).ValueSet(*dueAt))
+	} else {
+		sa = append(sa, temporal.NewSearchAttributeKeyTime(SearchDueAt).ValueUnset())
+	}
+	return workflow.UpsertTypedSearchAttributes(ctx, sa...)
+}
+
+// activityCtx sets the options every case activity shares: short attempts,
+// retried with backoff, except for business errors that no retry can fix.
+func activityCtx(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        5 * time.Minute,
+			NonRetryableErrorTypes: []string{ErrTypeYearNotCovered, ErrTypeRegistryConflict},
+		},
+	})
+}

@@ -1,0 +1,251 @@
+// Package workflows holds the one interpreter workflow that runs any
+// procedure definition, and the wire contract (names and payload types)
+// shared with the API, the activities and the worker. Everything here is
+// deterministic: no I/O, no clocks but workflow.Now, no randomness.
+package workflows
+
+import (
+	"encoding/json"
+	"time"
+
+	"civilflow/procedures"
+)
+
+// Wire names, declared once.
+const (
+	// TaskQueue is the queue the case worker polls.
+	TaskQueue = "civilflow-cases"
+	// CaseWorkflowName is the registered name of the interpreter.
+	CaseWorkflowName = "CaseWorkflow"
+	// UpdateAct carries a person's action on a case.
+	UpdateAct = "act"
+	// UpdateSettled returns the state once the case waits for a person or a
+	// timer (or has ended); the API uses it to answer a submission with the
+	// outcome of the automated checks.
+	UpdateSettled = "settled"
+	// QueryState returns the CaseState.
+	QueryState = "state"
+)
+
+// Activity names.
+const (
+	ActivityRunChecks        = "RunChecks"
+	ActivityComputeDeadline  = "ComputeDeadline"
+	ActivityIssueDocuments   = "IssueDocuments"
+	ActivityApplyEffect      = "ApplyEffect"
+	ActivityRecordTransition = "RecordTransition"
+)
+
+// Search attributes set for operators (lists come from the store).
+const (
+	SearchProcedure = "CivilflowProcedure"
+	SearchStage     = "CivilflowStage"
+	SearchOffice    = "CivilflowOffice"
+	SearchDueAt     = "CivilflowDueAt"
+)
+
+// ErrTypeActionRejected is the application-error type of an action the
+// workflow refuses; the API answers 409 with its message.
+const ErrTypeActionRejected = "ActionRejected"
+
+// Non-retryable activity error types.
+const (
+	ErrTypeYearNotCovered   = "CalendarYearNotCovered"
+	ErrTypeRegistryConflict = "RegistryConflict"
+)
+
+// ChinaTime is the zone of every statutory day (China has no DST, so a
+// fixed zone needs no tz database and is deterministic).
+var ChinaTime = time.FixedZone("CST", 8*3600)
+
+// RoleGrant is a role held in a jurisdiction (division code).
+type RoleGrant struct {
+	Role     string `json:"role"`
+	Division string `json:"division"`
+}
+
+// Actor is who acts, as authenticated by the API.
+type Actor struct {
+	Subject string      `json:"subject"`
+	Name    string      `json:"name"`
+	Roles   []RoleGrant `json:"roles,omitempty"`
+}
+
+// Party is an applicant in whose name the case runs.
+type Party struct {
+	IDNumber string `json:"idNumber"`
+	Name     string `json:"name"`
+}
+
+// CaseInput starts a case.
+type CaseInput struct {
+	CaseID     string                `json:"caseId"`
+	Procedure  procedures.Definition `json:"procedure"` // snapshot: later edits never change this case
+	Office     string                `json:"office"`
+	Submitter  Actor                 `json:"submitter"`
+	Parties    []Party               `json:"parties"`
+	Form       json.RawMessage       `json:"form"`
+	ReceivedAt time.Time             `json:"receivedAt"`
+}
+
+// ActRequest is one action on a case.
+type ActRequest struct {
+	Action  string `json:"action"`
+	Actor   Actor  `json:"actor"`
+	Opinion string `json:"opinion,omitempty"`
+}
+
+// SettledRequest asks for the state once the case is settled.
+type SettledRequest struct{}
+
+// Case status values.
+const (
+	StatusOpen   = "open"
+	StatusClosed = "closed"
+)
+
+// CaseState is where a case stands; the Query answers it and the store
+// keeps its last snapshot.
+type CaseState struct {
+	CaseID           string           `json:"caseId"`
+	ProcedureID      string           `json:"procedureId"`
+	ProcedureVersion int              `json:"procedureVersion"`
+	ProcedureTitle   procedures.Text  `json:"procedureTitle"`
+	Office           string           `json:"office"`
+	Submitter        string           `json:"submitter"`
+	Parties          []Party          `json:"parties"`
+	ReceivedAt       time.Time        `json:"receivedAt"`
+	Status           string           `json:"status"`
+	Stage            string           `json:"stage"`
+	StageKind        string           `json:"stageKind"`
+	StageTitle       procedures.Text  `json:"stageTitle"`
+	Outcome          string           `json:"outcome,omitempty"`
+	Reasons          []Reason         `json:"reasons,omitempty"`
+	AppealNotice     *procedures.Text `json:"appealNotice,omitempty"`
+	NextActions      []NextAction     `json:"nextActions"`
+	Deadlines        []Deadline       `json:"deadlines"`
+	Documents        []Document       `json:"documents"`
+	Flags            []string         `json:"flags,omitempty"`
+	Timeline         []Event          `json:"timeline"`
+	ClosedAt         *time.Time       `json:"closedAt,omitempty"`
+	Seq              int64            `json:"seq"`
+}
+
+// Reason is one ground for a refusal or a non-acceptance.
+type Reason struct {
+	Check   string          `json:"check,omitempty"`
+	Message procedures.Text `json:"message"`
+	Basis   string          `json:"basis,omitempty"`
+}
+
+// NextAction is something someone may do now.
+type NextAction struct {
+	Action          string          `json:"action"`
+	Title           procedures.Text `json:"title"`
+	By              string          `json:"by"`     // a role, or "party"
+	Office          string          `json:"office"` // where the role must be held
+	OpinionRequired bool            `json:"opinionRequired,omitempty"`
+}
+
+// Deadline is a statutory period of the case.
+type Deadline struct {
+	Name            string          `json:"name"`
+	Title           procedures.Text `json:"title"`
+	From            string          `json:"from"`    // triggering day; counting starts the next day
+	LastDay         string          `json:"lastDay"` // the period includes this whole day
+	EndsAt          time.Time       `json:"endsAt"`  // 24:00 China time of LastDay
+	Rule            string          `json:"rule"`
+	Basis           string          `json:"basis,omitempty"`
+	CalendarVersion string          `json:"calendarVersion"`
+	Active          bool            `json:"active"`
+}
+
+// Document is an issued certificate.
+type Document struct {
+	Kind           string `json:"kind"`
+	Number         string `json:"number"`
+	HolderIDNumber string `json:"holderIdNumber"`
+	HolderName     string `json:"holderName"`
+	IssuedOn       string `json:"issuedOn"`
+}
+
+// Event is one entry of the case timeline (and of the audit trail).
+type Event struct {
+	Seq       int64     `json:"seq"`
+	At        time.Time `json:"at"`
+	Actor     string    `json:"actor"` // subject, or "system"
+	ActorName string    `json:"actorName,omitempty"`
+	Role      string    `json:"role,omitempty"`
+	Office    string    `json:"office,omitempty"`
+	Action    string    `json:"action"`
+	StageFrom string    `json:"stageFrom,omitempty"`
+	StageTo   string    `json:"stageTo,omitempty"`
+	Opinion   string    `json:"opinion,omitempty"`
+	Basis     string    `json:"basis,omitempty"`
+}
+
+// ChecksInput asks the activities to run a check stage.
+type ChecksInput struct {
+	CaseID  string                `json:"caseId"`
+	Checks  []procedures.CheckRef `json:"checks"`
+	Params  map[string]any        `json:"params,omitempty"`
+	Parties []Party               `json:"parties"`
+	Form    json.RawMessage       `json:"form"`
+	Office  string                `json:"office"`
+	OnDay   string                `json:"onDay"` // the day the checks apply to (ages are counted on it)
+}
+
+// ChecksResult lists every failed check.
+type ChecksResult struct {
+	Failed []Reason `json:"failed"`
+}
+
+// DeadlineInput asks for a statutory period to be counted.
+type DeadlineInput struct {
+	From   string `json:"from"`
+	Length int    `json:"length"`
+	Unit   string `json:"unit"`
+}
+
+// DeadlineResult is the counted period.
+type DeadlineResult struct {
+	LastDay         string `json:"lastDay"`
+	Rule            string `json:"rule"`
+	CalendarVersion string `json:"calendarVersion"`
+}
+
+// IssueInput asks for a document to be issued into the registry.
+type IssueInput struct {
+	CaseID   string  `json:"caseId"`
+	Document string  `json:"document"`
+	Office   string  `json:"office"`
+	OnDay    string  `json:"onDay"`
+	Parties  []Party `json:"parties"`
+}
+
+// IssueResult lists the documents issued (the same ones on a retry).
+type IssueResult struct {
+	Documents []Document `json:"documents"`
+}
+
+// EffectInput asks for a named registry effect of an action.
+type EffectInput struct {
+	CaseID  string  `json:"caseId"`
+	Effect  string  `json:"effect"`
+	OnDay   string  `json:"onDay"`
+	Parties []Party `json:"parties"`
+	Note    string  `json:"note"`
+}
+
+// EffectResult is empty; it exists so the payload can grow.
+type EffectResult struct{}
+
+// RecordInput writes the read model and the new audit entries.
+type RecordInput struct {
+	State     CaseState  `json:"state"`
+	NewEvents []Event    `json:"newEvents"`
+	DueAt     *time.Time `json:"dueAt,omitempty"`
+}
+
+// RecordResult is empty; it exists so the payload can grow.
+type RecordResult struct{}
