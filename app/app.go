@@ -38,6 +38,7 @@ type Config struct {
 	TemporalAddress string        // external Temporal; empty starts the embedded server
 	EmbeddedAddress string        // frontend address of the embedded server (default 127.0.0.1:7233)
 	Namespace       string        // Temporal namespace
+	CalendarDir     string        // extra legal-calendar data files; empty uses the built-in years
 	Retention       time.Duration // namespace retention of the embedded server
 	Logger          *slog.Logger
 	Now             func() time.Time // API clock; tests may replace it
@@ -127,7 +128,14 @@ func Start(ctx context.Context, cfg Config) (a *App, err error) {
 		return a, fmt.Errorf("connect to temporal at %s: %w", a.TemporalAddress, err)
 	}
 
-	acts := &activities.Activities{Store: a.store, Calendar: calendar.Default(), Logger: log}
+	cal := calendar.Default()
+	if cfg.CalendarDir != "" {
+		if cal, err = calendar.LoadDir(cfg.CalendarDir); err != nil {
+			return a, err
+		}
+	}
+	log.Info("legal calendar", "version", cal.Version(), "years", cal.CoveredYears())
+	acts := &activities.Activities{Store: a.store, Calendar: cal, Logger: log}
 	a.worker = worker.New(a.client, acts)
 	if err := a.worker.Start(); err != nil {
 		return a, fmt.Errorf("start worker: %w", err)
@@ -195,3 +203,7 @@ type quieter struct{ slog.Handler }
 func (q quieter) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= slog.LevelWarn && q.Handler.Enabled(ctx, l)
 }
+
+func (q quieter) WithAttrs(attrs []slog.Attr) slog.Handler { return quieter{q.Handler.WithAttrs(attrs)} }
+
+func (q quieter) WithGroup(name string) slog.Handler { return quieter{q.Handler.WithGroup(name)} }

@@ -107,6 +107,27 @@ func tsStartCase(t *testing.T, ctx context.Context, c client.Client, id string, 
 	}
 }
 
+// tsAwaitBlocked waits until the worker has run the workflow's first task, so
+// the case is parked on its signal the way a real approval case is.
+func tsAwaitBlocked(t *testing.T, ctx context.Context, c client.Client, id string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		desc, err := c.DescribeWorkflowExecution(ctx, id, "")
+		if err != nil {
+			t.Fatalf("describe workflow %s: %v", id, err)
+		}
+		// Started, task scheduled, started, completed.
+		if desc.GetPendingWorkflowTask() == nil && desc.GetWorkflowExecutionInfo().GetHistoryLength() >= 4 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("workflow %s did not block on its signal: %v", id, desc)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func tsStatus(t *testing.T, ctx context.Context, c client.Client, id string) enums.WorkflowExecutionStatus {
 	t.Helper()
 	desc, err := c.DescribeWorkflowExecution(ctx, id, "")
@@ -176,6 +197,7 @@ func TestTemporalServer(t *testing.T) {
 	srv := tsStart(t, ctx, cfg, "fresh dir")
 	c, closeClient := tsConnect(t, srv)
 	tsStartCase(t, ctx, c, "case-1", tsStage.ValueSet("review"))
+	tsAwaitBlocked(t, ctx, c, "case-1")
 	tsAwaitCount(t, ctx, c, `CivilflowStage = "review"`, 1)
 	if got := tsRetention(t, ctx, c); got != temporalserver.DefaultRetention {
 		t.Fatalf("retention after creation = %v, want %v", got, temporalserver.DefaultRetention)
@@ -218,14 +240,6 @@ func TestTemporalServer(t *testing.T) {
 	begin := time.Now()
 	tsDecide(t, ctx, c, "case-1", "approved")
 	t.Logf("FIGURE signal to completion after restarts: %v", time.Since(begin).Round(time.Millisecond))
-	iter := c.GetWorkflowHistory(ctx, "case-1", "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for iter.HasNext() {
-		ev, err := iter.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("DEBUG %s %v %v", ev.GetEventTime().AsTime().Format("15:04:05.000"), ev.GetEventType(), ev.GetAttributes())
-	}
 	tsDecide(t, ctx, c, "case-2", "rejected")
 	tsAwaitCount(t, ctx, c, `CivilflowStage = "decided" AND ExecutionStatus = "Completed"`, 2)
 	tsAwaitCount(t, ctx, c, `CivilflowOffice = "district-3"`, 1)
@@ -297,17 +311,7 @@ func tsKillChild(t *testing.T, dir string) {
 	}
 	c, _ := tsConnect(t, srv)
 	tsStartCase(t, ctx, c, "case-killed", tsStage.ValueSet("review"))
-	for {
-		desc, err := c.DescribeWorkflowExecution(ctx, "case-killed", "")
-		if err != nil {
-			t.Fatalf("child describe: %v", err)
-		}
-		// Started, task scheduled/started/completed: now blocked on the signal.
-		if desc.GetPendingWorkflowTask() == nil && desc.GetWorkflowExecutionInfo().GetHistoryLength() >= 4 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	tsAwaitBlocked(t, ctx, c, "case-killed")
 	fmt.Println(tsChildReadyTag)
 	_, _ = io.Copy(io.Discard, os.Stdin) // killed before the parent closes stdin
 	t.Fatal("child was not killed")

@@ -43,15 +43,15 @@ func loadCases(tb testing.TB, db *DB, n int) {
 	}
 }
 
-// queryPlan returns SQLite's plan for the inbox count query of grants.
-func queryPlan(tb testing.TB, db *DB, grants []Grant) string {
+// queryPlan returns SQLite's plan for the inbox page query of grants.
+func queryPlan(tb testing.TB, db *DB, grants []Grant) []string {
 	tb.Helper()
-	where, args, err := inboxWhere(grants)
+	p := Page{}.normalize()
+	q, err := inboxQuery(grants, p)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	rows, err := db.sql.QueryContext(context.Background(), `EXPLAIN QUERY PLAN SELECT `+caseColumns+
-		` FROM cases c WHERE `+where+` ORDER BY `+inboxOrder+` LIMIT 50`, args...)
+	rows, err := db.sql.QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+q.pageSQL, append(q.pageArgs, p.Limit, p.Offset)...)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func queryPlan(tb testing.TB, db *DB, grants []Grant) string {
 		}
 		steps = append(steps, detail)
 	}
-	return strings.Join(steps, "; ")
+	return steps
 }
 
 var benchGrants = []struct {
@@ -94,7 +94,7 @@ func BenchmarkListInbox(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			b.Logf("%d matching cases; plan: %s", total, queryPlan(b, db, bg.grants))
+			b.Logf("%d matching cases; plan: %s", total, strings.Join(queryPlan(b, db, bg.grants), "; "))
 			for b.Loop() {
 				if _, _, err := db.ListInbox(ctx, bg.grants, Page{}); err != nil {
 					b.Fatal(err)

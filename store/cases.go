@@ -151,17 +151,21 @@ func caseArgs(c CaseSummary) []any {
 	if len(c.State) > 0 {
 		state = string(c.State)
 	}
+	dueOrder := noDeadline
+	if c.DueAt != nil {
+		dueOrder = formatTime(*c.DueAt)
+	}
 	return []any{
 		c.ID, c.ProcedureID, c.ProcedureVersion, c.Title, c.Office, c.Submitter, c.Status, c.Stage, c.StageTitle,
-		c.Outcome, c.WaitingRole, c.WaitingOffice, province, city, nullTime(c.DueAt),
+		c.Outcome, c.WaitingRole, c.WaitingOffice, province, city, nullTime(c.DueAt), dueOrder,
 		formatTime(c.SubmittedAt), formatTime(c.UpdatedAt), c.Seq, state,
 	}
 }
 
 const insertCaseSQL = `INSERT INTO cases (id, procedure_id, procedure_version, title, office, submitter, status, stage,
-stage_title, outcome, waiting_role, waiting_office, waiting_province, waiting_city, due_at, submitted_at,
-updated_at, seq, state)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+stage_title, outcome, waiting_role, waiting_office, waiting_province, waiting_city, due_at, due_order,
+submitted_at, updated_at, seq, state)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // CreateCase records a new case at submission. It is idempotent: if a case
 // with the same ID exists (a retried activity, or transitions already
@@ -262,6 +266,7 @@ ON CONFLICT (id) DO UPDATE SET
     waiting_province = excluded.waiting_province,
     waiting_city = excluded.waiting_city,
     due_at = excluded.due_at,
+    due_order = excluded.due_order,
     submitted_at = excluded.submitted_at,
     updated_at = excluded.updated_at,
     seq = excluded.seq,
@@ -425,42 +430,46 @@ FROM audit_entries WHERE case_id = ? ORDER BY seq`, caseID)
 	return out, nil
 }
 
-// listCases runs one page of a case list: where is a condition on table
-// cases (aliased c) with args, order an ORDER BY list. It returns the page
-// (with parties, without state) and the total number of matching cases.
-// Both queries run in one read transaction so total and page agree.
-func (db *DB) listCases(ctx context.Context, where string, args []any, order string, p Page) ([]CaseSummary, int, error) {
-	p = p.normalize()
+// listQuery is one case list: a query counting the matches and a query
+// selecting caseColumns for one page (its last two placeholders are the
+// LIMIT and OFFSET), with their arguments.
+type listQuery struct {
+	countSQL  string
+	countArgs []any
+	pageSQL   string
+	pageArgs  []any
+}
+
+// list runs a listQuery and returns the page (with parties, without state)
+// and the total. Both queries run in one read transaction so they agree.
+func (db *DB) list(ctx context.Context, q listQuery, p Page) ([]CaseSummary, int, error) {
 	var (
 		out   []CaseSummary
 		total int
 	)
 	err := db.inReadTx(ctx, func(r runner) error {
-		if err := r.queryRow(ctx, `SELECT COUNT(*) FROM cases c WHERE `+where, args...).Scan(&total); err != nil {
+		if err := r.queryRow(ctx, q.countSQL, q.countArgs...).Scan(&total); err != nil {
 			return fmt.Errorf("count: %w", err)
 		}
 		if total == 0 || p.Offset >= total {
 			return nil
 		}
-		pageArgs := append(append([]any(nil), args...), p.Limit, p.Offset)
-		rows, err := r.query(ctx, `SELECT `+caseColumns+` FROM cases c WHERE `+where+
-			` ORDER BY `+order+` LIMIT ? OFFSET ?`, pageArgs...)
+		rows, err := r.query(ctx, q.pageSQL, append(q.pageArgs, p.Limit, p.Offset)...)
 		if err != nil {
 			return err
 		}
+		defer rows.Close()
 		for rows.Next() {
 			c, err := scanCase(rows, false)
 			if err != nil {
-				rows.Close()
 				return err
 			}
 			out = append(out, c)
 		}
 		if err := rows.Err(); err != nil {
-			rows.Close()
 			return err
 		}
-		rows.Close()
+		rows.Close() // frees the connection's statement before the next query
 		return loadParties(ctx, r, out)
 	})
 	if err != nil {
@@ -471,9 +480,9 @@ func (db *DB) listCases(ctx context.Context, where string, args []any, order str
 
 // inReadTx runs fn in a read-only transaction: one consistent snapshot for
 // several queries.
-func (db *DB) inReadTx(ctx context.Context, fn func(r runner) error) (err error) {
-	// ReadOnly makes the driver issue a plain BEGIN instead of BEGIN IMMEDIATE,
-	// so a list never takes the write lock.
+func (db *DB) inReadTx(ctx context.Context, fn func(r runner) error) error {
+	// ReadOnly makes the driver issue a plain BEGIN instead of BEGIN
+	// IMMEDIATE, so a list never takes the write lock.
 	tx, err := db.sql.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -485,12 +494,20 @@ func (db *DB) inReadTx(ctx context.Context, fn func(r runner) error) (err error)
 // ListByParty returns the cases where subject is a party or the submitter,
 // newest first, and their total count. State is not loaded (use GetCase).
 func (db *DB) ListByParty(ctx context.Context, subject string, p Page) ([]CaseSummary, int, error) {
+	p = p.normalize()
 	// A UNION of two indexed look-ups instead of an OR across two tables,
 	// which planners tend to answer with a full scan.
-	where := `c.id IN (SELECT case_id FROM case_parties WHERE subject = ? UNION SELECT id FROM cases WHERE submitter = ?)`
-	cs, total, err := db.listCases(ctx, where, []any{subject, subject}, `c.submitted_at DESC, c.id DESC`, p)
+	where := ` FROM cases c WHERE c.id IN (SELECT case_id FROM case_parties WHERE subject = ?
+UNION SELECT id FROM cases WHERE submitter = ?)`
+	args := []any{subject, subject}
+	cs, total, err := db.list(ctx, listQuery{
+		countSQL:  `SELECT COUNT(*)` + where,
+		countArgs: args,
+		pageSQL:   `SELECT ` + caseColumns + where + ` ORDER BY c.submitted_at DESC, c.id DESC LIMIT ? OFFSET ?`,
+		pageArgs:  args,
+	}, p)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: list cases of party: %w", err)
+		return nil, 0, fmt.Errorf("store: list cases of party %s: %w", subject, err)
 	}
 	return cs, total, nil
 }
@@ -507,51 +524,89 @@ func (db *DB) ListByParty(ctx context.Context, subject string, p Page) ([]CaseSu
 // time. State is not loaded (use GetCase). A grant with an empty role
 // matches nothing; a division that is not six digits is ErrInvalid.
 func (db *DB) ListInbox(ctx context.Context, grants []Grant, p Page) ([]CaseSummary, int, error) {
-	where, args, err := inboxWhere(grants)
+	p = p.normalize()
+	q, err := inboxQuery(grants, p)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list inbox: %w", err)
 	}
-	if where == "" {
+	if q.countSQL == "" {
 		return nil, 0, nil
 	}
-	cs, total, err := db.listCases(ctx, where, args, inboxOrder, p)
+	cs, total, err := db.list(ctx, q, p)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list inbox: %w", err)
 	}
 	return cs, total, nil
 }
 
-// inboxOrder puts the nearest deadline first and cases without one last.
-const inboxOrder = `CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 END, c.due_at, c.submitted_at, c.id`
+// inboxOrder is the inbox order: nearest deadline first, none last (see
+// due_order), then oldest submission. Every inbox index ends with it.
+const inboxOrder = `due_order, submitted_at, id`
 
-// inboxWhere builds the inbox condition for grants; "" if no grant can
-// match anything.
-func inboxWhere(grants []Grant) (string, []any, error) {
+// noDeadline is due_order for a case without a deadline: after every
+// timestamp in timeLayout.
+const noDeadline = "9999-12-31T23:59:59.999999999Z"
+
+// inboxBranch returns the condition (on table cases) selecting one grant's
+// open cases, and its arguments. It matches the leading columns of one
+// inbox index.
+func inboxBranch(g Grant) (string, []any) {
+	d := g.Division
+	// status = 'open' is a literal so that the partial indexes apply.
+	switch {
+	case d == NationwideDivision:
+		return `status = 'open' AND waiting_role = ?`, []any{g.Role}
+	case d[2:] == "0000":
+		return `status = 'open' AND waiting_role = ? AND waiting_province = ?`, []any{g.Role, d[:2]}
+	case d[4:] == "00":
+		return `status = 'open' AND waiting_role = ? AND waiting_city = ?`, []any{g.Role, d[:4]}
+	default:
+		return `status = 'open' AND waiting_role = ? AND waiting_office = ?`, []any{g.Role, d}
+	}
+}
+
+// inboxQuery builds the inbox queries for grants and page p; a zero
+// listQuery if no grant can match anything.
+//
+// After normalizeGrants the grants select disjoint sets of cases (different
+// roles, or jurisdictions none of which contains another, and GB/T 2260
+// jurisdictions either nest or are disjoint). So the total is the sum of
+// per-grant counts, and the page is found by taking the first
+// Offset+Limit cases of each grant, each read in order from its index, and
+// ordering their union: one index range per grant, never a scan of the
+// table or a sort of every match, whatever the planner makes of an OR.
+func inboxQuery(grants []Grant, p Page) (listQuery, error) {
 	gs, err := normalizeGrants(grants)
 	if err != nil || len(gs) == 0 {
-		return "", nil, err
+		return listQuery{}, err
 	}
-	conds := make([]string, 0, len(gs))
-	args := make([]any, 0, 2*len(gs))
-	for _, g := range gs {
-		d := g.Division
-		switch {
-		case d == NationwideDivision:
-			conds = append(conds, `c.waiting_role = ?`)
-			args = append(args, g.Role)
-		case d[2:] == "0000":
-			conds = append(conds, `(c.waiting_role = ? AND c.waiting_province = ?)`)
-			args = append(args, g.Role, d[:2])
-		case d[4:] == "00":
-			conds = append(conds, `(c.waiting_role = ? AND c.waiting_city = ?)`)
-			args = append(args, g.Role, d[:4])
-		default:
-			conds = append(conds, `(c.waiting_role = ? AND c.waiting_office = ?)`)
-			args = append(args, g.Role, d)
-		}
+	if len(gs) == 1 {
+		cond, args := inboxBranch(gs[0])
+		return listQuery{
+			countSQL:  `SELECT COUNT(*) FROM cases WHERE ` + cond,
+			countArgs: args,
+			pageSQL:   `SELECT ` + caseColumns + ` FROM cases WHERE ` + cond + ` ORDER BY ` + inboxOrder + ` LIMIT ? OFFSET ?`,
+			pageArgs:  args,
+		}, nil
 	}
-	// status = 'open' is a literal so the partial inbox indexes apply.
-	return `c.status = 'open' AND (` + strings.Join(conds, ` OR `) + `)`, args, nil
+	var q listQuery
+	counts := make([]string, len(gs))
+	branches := make([]string, len(gs))
+	for i, g := range gs {
+		cond, args := inboxBranch(g)
+		counts[i] = `(SELECT COUNT(*) FROM cases WHERE ` + cond + `)`
+		q.countArgs = append(q.countArgs, args...)
+		// The derived table lets each branch carry its own ORDER BY and
+		// LIMIT, which a bare compound member may not in SQLite.
+		branches[i] = fmt.Sprintf(`SELECT %s, due_order FROM (SELECT %s, due_order FROM cases WHERE %s ORDER BY %s LIMIT ?) b%d`,
+			caseColumns, caseColumns, cond, inboxOrder, i)
+		q.pageArgs = append(q.pageArgs, args...)
+		q.pageArgs = append(q.pageArgs, p.Offset+p.Limit)
+	}
+	q.countSQL = `SELECT ` + strings.Join(counts, ` + `)
+	q.pageSQL = `SELECT ` + caseColumns + ` FROM (` + strings.Join(branches, ` UNION ALL `) +
+		`) c ORDER BY ` + inboxOrder + ` LIMIT ? OFFSET ?`
+	return q, nil
 }
 
 // covers reports whether a grant in division a covers division b.

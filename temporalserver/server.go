@@ -398,7 +398,7 @@ func staticHosts(host string, p servicePorts) map[primitives.ServiceName]static.
 func serverLogger(f *os.File) tlog.Logger {
 	enc := zapcore.NewJSONEncoder(tlog.DefaultZapEncoderConfig)
 	core := zapcore.NewTee(
-		zapcore.NewCore(enc, zapcore.AddSync(f), zapcore.InfoLevel),
+		zapcore.NewCore(enc, zapcore.AddSync(f), zapcore.WarnLevel),
 		zapcore.NewCore(enc.Clone(), zapcore.Lock(os.Stderr), zapcore.DPanicLevel),
 	)
 	// Goroutines that log after Stop hit a closed file; zap would report that

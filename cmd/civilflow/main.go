@@ -71,6 +71,7 @@ func serve(args []string) error {
 	embeddedAddr := fs.String("embedded-temporal-address", "127.0.0.1:7233", "frontend address of the embedded Temporal server")
 	namespace := fs.String("namespace", "civilflow", "Temporal namespace")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	calDir := fs.String("calendar-dir", "", "extra legal-calendar data files (*.yaml), e.g. a newly published year")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -85,7 +86,7 @@ func serve(args []string) error {
 	began := time.Now()
 	a, err := app.Start(ctx, app.Config{
 		DataDir: *dataDir, Listen: *listen, TemporalAddress: *temporalAddr,
-		EmbeddedAddress: *embeddedAddr, Namespace: *namespace, Logger: log,
+		EmbeddedAddress: *embeddedAddr, Namespace: *namespace, CalendarDir: *calDir, Logger: log,
 	})
 	if err != nil {
 		return err
