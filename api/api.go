@@ -35,7 +35,7 @@ type Deps struct {
 	Divisions  *divisions.Table
 	JWTKey     []byte
 	Logger     *slog.Logger
-	Now        func() time.Time // the clock; tests may replace it
+	Now        func() time.Time // when an application counts as received; tests back-date it
 }
 
 var errorFactoryOnce sync.Once
@@ -87,7 +87,7 @@ func authenticate(api huma.API, d *Deps) func(huma.Context, func(huma.Context)) 
 			_ = huma.WriteErr(api, ctx, http.StatusUnauthorized, "a bearer token is required")
 			return
 		}
-		p, err := auth.Verify(d.JWTKey, token, d.Now())
+		p, err := auth.Verify(d.JWTKey, token, time.Now())
 		if err != nil {
 			ctx.SetHeader("WWW-Authenticate", `Bearer realm="civilflow", error="invalid_token"`)
 			_ = huma.WriteErr(api, ctx, http.StatusUnauthorized, "the bearer token is invalid or expired")

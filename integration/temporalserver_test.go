@@ -15,6 +15,7 @@ import (
 	enums "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
@@ -69,6 +70,19 @@ func tsStart(t *testing.T, ctx context.Context, cfg temporalserver.Config, what 
 	return srv
 }
 
+func tsExpectStartError(t *testing.T, ctx context.Context, cfg temporalserver.Config, want string) {
+	t.Helper()
+	srv, err := temporalserver.Start(ctx, cfg)
+	if err == nil {
+		_ = srv.Stop()
+		t.Fatalf("Start on %s at %s succeeded, want an error containing %q", cfg.DataDir, cfg.Address, want)
+	}
+	if !strings.Contains(err.Error(), want) {
+		t.Fatalf("Start error = %v, want it to contain %q", err, want)
+	}
+	t.Logf("expected Start error: %v", err)
+}
+
 func tsStop(t *testing.T, srv *temporalserver.Server) {
 	t.Helper()
 	begin := time.Now()
@@ -82,7 +96,12 @@ func tsStop(t *testing.T, srv *temporalserver.Server) {
 // cleanup returned stops both.
 func tsConnect(t *testing.T, srv *temporalserver.Server) (client.Client, func()) {
 	t.Helper()
-	c, err := client.Dial(client.Options{HostPort: srv.Address(), Namespace: tsNamespace})
+	c, err := client.Dial(client.Options{
+		HostPort:  srv.Address(),
+		Namespace: tsNamespace,
+		// Warn and up: poll errors around restarts are the interesting part.
+		Logger: sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))),
+	})
 	if err != nil {
 		t.Fatalf("dial %s: %v", srv.Address(), err)
 	}
@@ -237,6 +256,13 @@ func TestTemporalServer(t *testing.T) {
 	}
 	tsStartCase(t, ctx, c, "case-2", tsStage.ValueSet("review"), tsOffice.ValueSet("district-3"))
 
+	// A second server on the same directory or address must fail with an
+	// error, not share the database or exit the process.
+	tsExpectStartError(t, ctx, cfg, "in use")
+	other := tsConfig(t, t.TempDir())
+	other.Address = srv.Address()
+	tsExpectStartError(t, ctx, other, "in use")
+
 	begin := time.Now()
 	tsDecide(t, ctx, c, "case-1", "approved")
 	t.Logf("FIGURE signal to completion after restarts: %v", time.Since(begin).Round(time.Millisecond))
@@ -273,16 +299,19 @@ func TestTemporalServerKill9(t *testing.T) {
 		t.Fatalf("start child: %v", err)
 	}
 	ready := false
+	var out strings.Builder
 	for sc := bufio.NewScanner(stdout); sc.Scan(); {
 		if strings.HasPrefix(sc.Text(), tsChildReadyTag) {
 			ready = true
 			break
 		}
+		out.WriteString(sc.Text() + "\n")
 	}
 	if !ready {
 		_ = cmd.Wait()
-		t.Fatalf("child did not get ready; stderr:\n%s", stderr.String())
+		t.Fatalf("child did not get ready; stdout:\n%s\nstderr:\n%s", out.String(), stderr.String())
 	}
+	go func() { _, _ = io.Copy(io.Discard, stdout) }() // never block the child on a full pipe
 	if err := cmd.Process.Kill(); err != nil { // SIGKILL
 		t.Fatalf("kill child: %v", err)
 	}

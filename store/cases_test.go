@@ -343,6 +343,15 @@ func TestListInbox(t *testing.T) {
 	if got := ids(cs); total != 5 || !slices.Equal(got, []string{"B-410102", "A-410105"}) {
 		t.Errorf("page = %v total %d, want [B-410102 A-410105] total 5", got, total)
 	}
+	// The same across several grants, whose pages are merged.
+	multi := []Grant{{"reviewer", "410100"}, {"reviewer", "420105"}, {"approver", "410105"}}
+	cs, total, err = db.ListInbox(ctx, multi, Page{Limit: 2, Offset: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(cs); total != 5 || !slices.Equal(got, []string{"B-410102", "A-410105"}) {
+		t.Errorf("multi-grant page = %v total %d, want [B-410102 A-410105] total 5", got, total)
+	}
 	cs, total, err = db.ListInbox(ctx, []Grant{{"reviewer", "000000"}}, Page{Offset: 99})
 	if err != nil || len(cs) != 0 || total != 5 {
 		t.Errorf("past the end = %v, %d, %v; want empty, 5, nil", ids(cs), total, err)
