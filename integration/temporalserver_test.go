@@ -312,7 +312,7 @@ func TestTemporalServerKill9(t *testing.T) {
 		t.Fatalf("child did not get ready; stdout:\n%s\nstderr:\n%s", out.String(), stderr.String())
 	}
 	go func() { _, _ = io.Copy(io.Discard, stdout) }() // never block the child on a full pipe
-	if err := cmd.Process.Kill(); err != nil { // SIGKILL
+	if err := cmd.Process.Kill(); err != nil {         // SIGKILL
 		t.Fatalf("kill child: %v", err)
 	}
 	_ = cmd.Wait()

@@ -352,6 +352,11 @@ func TestListInbox(t *testing.T) {
 	if got := ids(cs); total != 5 || !slices.Equal(got, []string{"B-410102", "A-410105"}) {
 		t.Errorf("multi-grant page = %v total %d, want [B-410102 A-410105] total 5", got, total)
 	}
+	// Deep in one grant's share: each grant must contribute Offset+Limit rows.
+	cs, _, err = db.ListInbox(ctx, multi, Page{Limit: 1, Offset: 3})
+	if got := ids(cs); err != nil || !slices.Equal(got, []string{"A-410105"}) {
+		t.Errorf("multi-grant page 4 = %v, %v; want [A-410105]", got, err)
+	}
 	cs, total, err = db.ListInbox(ctx, []Grant{{"reviewer", "000000"}}, Page{Offset: 99})
 	if err != nil || len(cs) != 0 || total != 5 {
 		t.Errorf("past the end = %v, %d, %v; want empty, 5, nil", ids(cs), total, err)
