@@ -100,7 +100,8 @@ func openSQLite(path string) (*DB, error) {
 	q.Add("_pragma", "foreign_keys(1)")
 	// BEGIN IMMEDIATE takes the write lock up front. A deferred transaction
 	// that reads and then writes can fail with SQLITE_BUSY, without waiting,
-	// when another process wrote in between; all our transactions write.
+	// when another process wrote in between. Read-only transactions (lists)
+	// still begin with a plain BEGIN.
 	q.Set("_txlock", "immediate")
 
 	sqldb, err := sql.Open("sqlite", path+"?"+q.Encode())

@@ -120,7 +120,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	ok := false
 	defer func() {
 		if !ok {
-			s.release()
+			_ = s.release()
 		}
 	}()
 
@@ -129,12 +129,6 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if s.lock, err = lockDir(filepath.Join(cfg.DataDir, lockFileName)); err != nil {
 		return nil, fmt.Errorf("temporalserver: data dir %s: %w", cfg.DataDir, err)
 	}
-
-	ports, err := choosePorts(host, port)
-	if err != nil {
-		return nil, err
-	}
-	s.address = net.JoinHostPort(host, fmt.Sprint(ports.frontend))
 
 	dbPath := filepath.Join(cfg.DataDir, dbFileName)
 	fresh, err := prepareSchema(dbPath)
@@ -154,6 +148,12 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("temporalserver: before starting: %w", err)
 	}
+	// As late as possible: the ports are only reserved once the server listens.
+	ports, err := choosePorts(host, port)
+	if err != nil {
+		return nil, err
+	}
+	s.address = net.JoinHostPort(host, fmt.Sprint(ports.frontend))
 	srv, err := temporal.NewServer(
 		temporal.WithConfig(serverConfig(sqlCfg, host, ports)),
 		temporal.ForServices(temporal.DefaultServices),
@@ -167,7 +167,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("temporalserver: create server: %w", err)
 	}
 	if err := srv.Start(); err != nil {
-		// Services that did start must not keep running.
+		// Best effort: services that did start must not keep running.
 		_ = srv.Stop()
 		return nil, fmt.Errorf("temporalserver: start server: %w", err)
 	}
@@ -300,28 +300,35 @@ type servicePorts struct {
 // choosePorts checks that the frontend port is free (or picks one) and picks
 // free ports for the internal services. The server treats a failed listen as
 // fatal and exits the process, so the common case (port already taken) is
-// caught here. Picking by listen-then-close leaves a small race window.
+// caught here. The ports are released again before the server binds them, a
+// small race window; holding all four listeners until all are chosen at least
+// keeps the kernel from handing out one port twice.
 func choosePorts(host string, frontend int) (servicePorts, error) {
 	var p servicePorts
+	var listeners []net.Listener
+	defer func() {
+		for _, l := range listeners {
+			_ = l.Close()
+		}
+	}()
+	listen := func(host string, port int) (int, error) {
+		l, err := net.Listen("tcp", net.JoinHostPort(host, fmt.Sprint(port)))
+		if err != nil {
+			return 0, err
+		}
+		listeners = append(listeners, l)
+		return l.Addr().(*net.TCPAddr).Port, nil
+	}
 	var err error
-	if p.frontend, err = freePort(host, frontend); err != nil {
+	if p.frontend, err = listen(host, frontend); err != nil {
 		return p, fmt.Errorf("temporalserver: frontend address %s: %w", net.JoinHostPort(host, fmt.Sprint(frontend)), err)
 	}
 	for _, port := range []*int{&p.history, &p.matching, &p.worker} {
-		if *port, err = freePort("127.0.0.1", 0); err != nil {
+		if *port, err = listen("127.0.0.1", 0); err != nil {
 			return p, fmt.Errorf("temporalserver: choose internal port: %w", err)
 		}
 	}
 	return p, nil
-}
-
-func freePort(host string, port int) (int, error) {
-	l, err := net.Listen("tcp", net.JoinHostPort(host, fmt.Sprint(port)))
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 func serverConfig(sqlCfg *config.SQL, host string, p servicePorts) *config.Config {
