@@ -48,6 +48,13 @@ func NewHandler(d *Deps) http.Handler {
 	}
 	errorFactoryOnce.Do(func() { installErrorFactory(d.Logger) })
 	mux := http.NewServeMux()
+	api := humago.New(mux, Config())
+	Register(api, d)
+	return mux
+}
+
+// Config is the API's OpenAPI configuration.
+func Config() huma.Config {
 	cfg := huma.DefaultConfig("civilflow", Version)
 	cfg.Info.Description = "Civil-affairs administrative approvals: submit a case, act on it, and see where it stands. " +
 		"Every operation needs a bearer token (`civilflow token`)."
@@ -55,9 +62,7 @@ func NewHandler(d *Deps) http.Handler {
 		"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "JWT"},
 	}
 	cfg.Security = []map[string][]string{{"bearer": {}}}
-	api := humago.New(mux, cfg)
-	Register(api, d)
-	return mux
+	return cfg
 }
 
 type principalKey struct{}
