@@ -81,7 +81,7 @@ func (a *Activities) RecordTransition(ctx context.Context, in workflows.RecordIn
 		})
 	}
 	if err := a.Store.ApplyTransition(ctx, t); err != nil {
-		return workflows.RecordResult{}, fmt.Errorf("unable to record transition: %w", err)
+		return workflows.RecordResult{}, storeErr("record transition", err)
 	}
 	return workflows.RecordResult{}, nil
 }
@@ -128,7 +128,7 @@ func (a *Activities) IssueDocuments(ctx context.Context, in workflows.IssueInput
 		return workflows.IssueResult{}, temporal.NewNonRetryableApplicationError(err.Error(), workflows.ErrTypeRegistryConflict, err)
 	}
 	if err != nil {
-		return workflows.IssueResult{}, fmt.Errorf("unable to issue %s: %w", in.Document, err)
+		return workflows.IssueResult{}, storeErr("issue "+in.Document, err)
 	}
 	out := workflows.IssueResult{}
 	for _, c := range certs {
@@ -147,7 +147,7 @@ func (a *Activities) ApplyEffect(ctx context.Context, in workflows.EffectInput) 
 			ids = append(ids, p.IDNumber)
 		}
 		if err := a.Store.EndMarriagesPerProof(ctx, in.CaseID, in.OnDay, ids, in.Note); err != nil {
-			return workflows.EffectResult{}, fmt.Errorf("unable to end prior marriages: %w", err)
+			return workflows.EffectResult{}, storeErr("end prior marriages", err)
 		}
 		return workflows.EffectResult{}, nil
 	}
@@ -167,4 +167,13 @@ func Catalog(roles []string) procedures.Catalog {
 	}
 	slices.Sort(cat.Checks)
 	return cat
+}
+
+// storeErr wraps a store failure; malformed input is not retried, since no
+// retry can fix it, while anything else (a busy database) is.
+func storeErr(what string, err error) error {
+	if errors.Is(err, store.ErrInvalid) || errors.Is(err, store.ErrIdempotencyConflict) {
+		return temporal.NewNonRetryableApplicationError("unable to "+what+": "+err.Error(), "InvalidRecord", err)
+	}
+	return fmt.Errorf("unable to %s: %w", what, err)
 }
