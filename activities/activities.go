@@ -28,22 +28,6 @@ type Activities struct {
 	Logger   *slog.Logger
 }
 
-// ComputeDeadline counts a statutory period on the legal calendar.
-func (a *Activities) ComputeDeadline(_ context.Context, in workflows.DeadlineInput) (workflows.DeadlineResult, error) {
-	from, err := calendar.ParseDate(in.From)
-	if err != nil {
-		return workflows.DeadlineResult{}, temporal.NewNonRetryableApplicationError("bad start date", "BadInput", err)
-	}
-	d, err := a.Calendar.Count(from, in.Length, calendar.Unit(in.Unit))
-	if errors.Is(err, calendar.ErrYearNotCovered) {
-		return workflows.DeadlineResult{}, temporal.NewNonRetryableApplicationError(err.Error(), workflows.ErrTypeYearNotCovered, err)
-	}
-	if err != nil {
-		return workflows.DeadlineResult{}, temporal.NewNonRetryableApplicationError(err.Error(), "BadInput", err)
-	}
-	return workflows.DeadlineResult{LastDay: d.Last.String(), Rule: d.Rule, CalendarVersion: d.CalendarVersion}, nil
-}
-
 // RecordTransition writes the case summary and its new timeline entries.
 // Replays and retries write nothing twice (entries are keyed by sequence).
 func (a *Activities) RecordTransition(ctx context.Context, in workflows.RecordInput) (workflows.RecordResult, error) {

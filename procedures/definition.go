@@ -56,6 +56,56 @@ type Definition struct {
 	AppealNotice Text            `json:"appealNotice" yaml:"appealNotice"`
 	Start        string          `json:"start" yaml:"start"`
 	Stages       []Stage         `json:"stages" yaml:"stages"`
+	Clocks       []Clock         `json:"clocks,omitempty" yaml:"clocks"`
+}
+
+// Clock is a statutory time limit that spans stages (e.g. "decide within
+// 20 working days of acceptance"). It starts when the case enters StartsAt,
+// stands still in the SuspendedIn stages (correction, expert review,
+// announcements that do not count) and resumes where it stopped, and is
+// met when the case enters one of StopsAt.
+type Clock struct {
+	Name        string      `json:"name" yaml:"name"`
+	Title       Text        `json:"title" yaml:"title"`
+	Length      int         `json:"length" yaml:"length"`
+	Unit        string      `json:"unit" yaml:"unit"` // calendar-days, working-days, months
+	StartsAt    string      `json:"startsAt" yaml:"startsAt"`
+	StopsAt     []string    `json:"stopsAt" yaml:"stopsAt"`
+	SuspendedIn []string    `json:"suspendedIn,omitempty" yaml:"suspendedIn"`
+	Reminders   []int       `json:"reminders,omitempty" yaml:"reminders"` // units before the last day
+	OnExpiry    ClockExpiry `json:"onExpiry" yaml:"onExpiry"`
+	Extension   *Extension  `json:"extension,omitempty" yaml:"extension"`
+	Basis       string      `json:"basis,omitempty" yaml:"basis"`
+}
+
+// ClockExpiry says what happens when a clock runs out: the case moves to
+// Next (an automatic outcome such as deemed accepted), or stays where it is
+// and is escalated to a role (supervision of an overdue case).
+type ClockExpiry struct {
+	Next       string `json:"next,omitempty" yaml:"next"`
+	EscalateTo string `json:"escalateTo,omitempty" yaml:"escalateTo"`
+}
+
+// Extension is the one longer limit a clock may get (延期), approved by a
+// role with reasons, e.g. +10 working days under 行政许可法第四十二条.
+type Extension struct {
+	Length int    `json:"length" yaml:"length"`
+	Unit   string `json:"unit" yaml:"unit"`
+	By     string `json:"by" yaml:"by"`
+	Basis  string `json:"basis,omitempty" yaml:"basis"`
+}
+
+// ExtendAction is the action that extends a clock: "extend:<clock name>".
+const ExtendAction = "extend:"
+
+// Clock returns the clock with name.
+func (d *Definition) Clock(name string) (Clock, bool) {
+	for _, c := range d.Clocks {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Clock{}, false
 }
 
 // Count bounds how many applicants (parties) a case has.

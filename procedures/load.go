@@ -211,10 +211,69 @@ func Validate(d *Definition, cat Catalog) error {
 			fail("%s: unknown stage kind %q", where, s.Kind)
 		}
 	}
+	validateClocks(d, stages, cat, fail)
 	if len(errs) == 0 {
 		errs = append(errs, checkGraph(d, stages)...)
 	}
 	return errors.Join(errs...)
+}
+
+func validUnit(u string) bool {
+	switch calendar.Unit(u) {
+	case calendar.CalendarDays, calendar.WorkingDays, calendar.Months:
+		return true
+	}
+	return false
+}
+
+func validateClocks(d *Definition, stages map[string]Stage, cat Catalog, fail func(string, ...any)) {
+	names := map[string]bool{}
+	for _, c := range d.Clocks {
+		where := fmt.Sprintf("clock %q", c.Name)
+		if c.Name == "" || names[c.Name] {
+			fail("%s: clocks need unique names", where)
+		}
+		names[c.Name] = true
+		if c.Length < 1 || !validUnit(c.Unit) {
+			fail("%s: needs length >= 1 and a unit (calendar-days, working-days, months)", where)
+		}
+		if _, ok := stages[c.StartsAt]; !ok {
+			fail("%s: startsAt: unknown stage %q", where, c.StartsAt)
+		}
+		if len(c.StopsAt) == 0 {
+			fail("%s: stopsAt: at least one stage is required", where)
+		}
+		for _, list := range [][]string{c.StopsAt, c.SuspendedIn} {
+			for _, s := range list {
+				if _, ok := stages[s]; !ok {
+					fail("%s: unknown stage %q", where, s)
+				}
+			}
+		}
+		for _, r := range c.Reminders {
+			if r < 1 || r >= c.Length {
+				fail("%s: reminder %d must be between 1 and the length", where, r)
+			}
+		}
+		switch e := c.OnExpiry; {
+		case (e.Next == "") == (e.EscalateTo == ""):
+			fail("%s: onExpiry needs exactly one of next and escalateTo", where)
+		case e.Next != "":
+			if _, ok := stages[e.Next]; !ok {
+				fail("%s: onExpiry: unknown stage %q", where, e.Next)
+			}
+		case !slices.Contains(cat.Roles, e.EscalateTo):
+			fail("%s: onExpiry: unknown role %q", where, e.EscalateTo)
+		}
+		if x := c.Extension; x != nil {
+			if x.Length < 1 || !validUnit(x.Unit) || x.Unit == string(calendar.Months) && c.Unit != x.Unit {
+				fail("%s: extension needs length >= 1 and a day unit", where)
+			}
+			if !slices.Contains(cat.Roles, x.By) {
+				fail("%s: extension: unknown role %q", where, x.By)
+			}
+		}
+	}
 }
 
 func validateActions(s Stage, cat Catalog, fail func(string, ...any)) {
@@ -245,9 +304,7 @@ func validateActions(s Stage, cat Catalog, fail func(string, ...any)) {
 		if t.Name == "" || t.Length < 1 || t.OnExpiry == "" {
 			fail("%s: timer needs name, length >= 1 and onExpiry", where)
 		}
-		switch calendar.Unit(t.Unit) {
-		case calendar.CalendarDays, calendar.WorkingDays, calendar.Months:
-		default:
+		if !validUnit(t.Unit) {
 			fail("%s: timer: unknown unit %q", where, t.Unit)
 		}
 		switch t.From {
@@ -277,13 +334,21 @@ func validateActions(s Stage, cat Catalog, fail func(string, ...any)) {
 func checkGraph(d *Definition, stages map[string]Stage) []error {
 	var errs []error
 	reached := map[string]bool{}
+	// A clock that runs out moves the case from wherever it is; count its
+	// target as reachable from the stage where the clock starts.
+	extra := map[string][]string{}
+	for _, c := range d.Clocks {
+		if c.OnExpiry.Next != "" {
+			extra[c.StartsAt] = append(extra[c.StartsAt], c.OnExpiry.Next)
+		}
+	}
 	var walk func(string)
 	walk = func(id string) {
 		if reached[id] {
 			return
 		}
 		reached[id] = true
-		for _, t := range stages[id].targets() {
+		for _, t := range append(stages[id].targets(), extra[id]...) {
 			walk(t)
 		}
 	}

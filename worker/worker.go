@@ -22,6 +22,7 @@ func Register(r sdkworker.Registry, acts *activities.Activities) {
 		workflows.ActivityIssueDocuments:   acts.IssueDocuments,
 		workflows.ActivityApplyEffect:      acts.ApplyEffect,
 		workflows.ActivityRecordTransition: acts.RecordTransition,
+		workflows.ActivityCountRemaining:   acts.CountRemaining,
 	} {
 		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
 	}

@@ -39,7 +39,7 @@ func CaseWorkflow(ctx workflow.Context, in CaseInput) (CaseState, error) {
 		CaseID: in.CaseID, ProcedureID: in.Procedure.ID, ProcedureVersion: in.Procedure.Version,
 		ProcedureTitle: in.Procedure.Title, Office: in.Office, Submitter: in.Submitter.Subject,
 		Parties: in.Parties, ReceivedAt: in.ReceivedAt, Status: StatusOpen,
-		NextActions: []NextAction{}, Deadlines: []Deadline{}, Documents: []Document{}, Timeline: []Event{},
+		NextActions: []NextAction{}, Deadlines: []Deadline{}, Clocks: []ClockState{}, Documents: []Document{}, Timeline: []Event{},
 	}
 	if err := c.registerHandlers(ctx); err != nil {
 		return CaseState{}, err
@@ -108,6 +108,12 @@ func (c *caseRun) validate(req ActRequest) error {
 	if c.pending != nil {
 		return rejected("case %s is being processed; try again", c.state.CaseID)
 	}
+	if name, ok := strings.CutPrefix(req.Action, procedures.ExtendAction); ok {
+		if len(c.stage.Actions) == 0 {
+			return rejected("no action is possible at stage %q", c.stage.ID)
+		}
+		return c.validateExtension(name, req)
+	}
 	a, ok := c.stage.Action(req.Action)
 	if !ok {
 		var allowed []string
@@ -165,6 +171,10 @@ func (c *caseRun) run(ctx workflow.Context) error {
 			return temporal.NewNonRetryableApplicationError("stage "+id+" missing from definition", "BadDefinition", nil)
 		}
 		c.enter(st)
+		if err := c.updateClocks(ctx, st.ID); err != nil {
+			return err
+		}
+		c.refreshActions()
 		var next string
 		var err error
 		switch st.Kind {
@@ -187,11 +197,25 @@ func (c *caseRun) run(ctx workflow.Context) error {
 func (c *caseRun) enter(st procedures.Stage) {
 	c.stage = st
 	c.state.Stage, c.state.StageKind, c.state.StageTitle = st.ID, st.Kind, st.Title
+}
+
+// refreshActions lists what people may do now: the stage's actions and the
+// extension of any running clock that allows one.
+func (c *caseRun) refreshActions() {
 	c.state.NextActions = []NextAction{}
-	for _, a := range st.Actions {
-		office := c.in.Office
+	for _, a := range c.stage.Actions {
 		c.state.NextActions = append(c.state.NextActions, NextAction{Action: a.ID, Title: a.Title, By: a.By,
-			Office: office, OpinionRequired: a.OpinionRequired})
+			Office: c.in.Office, OpinionRequired: a.OpinionRequired})
+	}
+	for _, cs := range c.state.Clocks {
+		def, _ := c.def.Clock(cs.Name)
+		if cs.Status == ClockRunning && !cs.Extended && def.Extension != nil && len(c.stage.Actions) > 0 {
+			c.state.NextActions = append(c.state.NextActions, NextAction{
+				Action: procedures.ExtendAction + cs.Name,
+				Title:  procedures.Text{Zh: "延长" + cs.Title.Zh, En: "Extend: " + cs.Title.En},
+				By:     def.Extension.By, Office: c.in.Office, OpinionRequired: true,
+			})
+		}
 	}
 }
 
@@ -282,16 +306,18 @@ func (c *caseRun) end(ctx workflow.Context, st procedures.Stage) error {
 	for i := range c.state.Deadlines {
 		c.state.Deadlines[i].Active = false
 	}
+	c.stopClocks()
 	c.event(ctx, Event{Actor: SystemActor, Action: "close:" + st.Outcome, StageFrom: st.ID})
-	if err := c.record(ctx, nil); err != nil {
+	if err := c.record(ctx); err != nil {
 		return err
 	}
 	c.settled = true
 	return nil
 }
 
-// wait parks the case at a human or timer stage until an action is applied
-// or the stage's statutory period runs out.
+// wait parks the case at a human or timer stage until an action moves it
+// on or the stage's period runs out. Meanwhile it sends the reminders of
+// running clocks and escalates or applies those that run out.
 func (c *caseRun) wait(ctx workflow.Context, st procedures.Stage) (string, error) {
 	var due *Deadline
 	if st.Timer != nil {
@@ -301,40 +327,95 @@ func (c *caseRun) wait(ctx workflow.Context, st procedures.Stage) (string, error
 		}
 		due = &d
 	}
-	var dueAt *time.Time
-	if due != nil {
-		dueAt = &due.EndsAt
-	}
-	if err := c.record(ctx, dueAt); err != nil {
+	if err := c.record(ctx); err != nil {
 		return "", err
 	}
 	c.settled = true
 	arrived := func() bool { return c.pending != nil }
-	if due == nil {
-		if err := workflow.Await(ctx, arrived); err != nil {
-			return "", err
+	for {
+		w := c.nextWake(due)
+		if w.kind == wakeNone {
+			if err := workflow.Await(ctx, arrived); err != nil {
+				return "", err
+			}
+		} else {
+			ok, err := workflow.AwaitWithTimeout(ctx, w.at.Sub(workflow.Now(ctx)), arrived)
+			if err != nil {
+				return "", err
+			}
+			if !ok {
+				next, err := c.wake(ctx, st, due, w)
+				if next != "" || err != nil {
+					return next, err
+				}
+				continue
+			}
 		}
-	} else {
-		ok, err := workflow.AwaitWithTimeout(ctx, due.EndsAt.Sub(workflow.Now(ctx)), arrived)
-		if err != nil {
-			return "", err
-		}
-		if !ok {
-			c.settled = false
-			c.closeDeadline(due.Name)
-			c.event(ctx, Event{Actor: SystemActor, Action: "expire:" + st.Timer.Name, StageFrom: st.ID,
-				StageTo: st.Timer.OnExpiry, Basis: st.Timer.Basis})
-			return st.Timer.OnExpiry, nil
+		next, stay, err := c.apply(ctx, st, due)
+		if err != nil || !stay {
+			return next, err
 		}
 	}
+}
+
+// wake handles a timer that fired while waiting; a non-empty result moves
+// the case to that stage.
+func (c *caseRun) wake(ctx workflow.Context, st procedures.Stage, due *Deadline, w wakeUp) (string, error) {
+	switch w.kind {
+	case wakeStageTimer:
+		c.settled = false
+		c.closeDeadline(due.Name)
+		c.event(ctx, Event{Actor: SystemActor, Action: "expire:" + st.Timer.Name, StageFrom: st.ID,
+			StageTo: st.Timer.OnExpiry, Basis: st.Timer.Basis})
+		return st.Timer.OnExpiry, nil
+	case wakeReminder:
+		cs := &c.state.Clocks[w.clock]
+		cs.Reminders[w.reminder].Sent = true
+		c.event(ctx, Event{Actor: SystemActor, Action: "remind:" + cs.Name, StageFrom: st.ID,
+			Opinion: fmt.Sprintf("%d %s left; last day %s", cs.Reminders[w.reminder].Before, cs.Unit, cs.LastDay),
+			Basis:   cs.Basis})
+	case wakeClockExpiry:
+		cs := &c.state.Clocks[w.clock]
+		def, _ := c.def.Clock(cs.Name)
+		if def.OnExpiry.Next != "" {
+			c.settled = false
+			cs.Status = ClockExpired
+			c.event(ctx, Event{Actor: SystemActor, Action: "expire:" + cs.Name, StageFrom: st.ID,
+				StageTo: def.OnExpiry.Next, Basis: cs.Basis})
+			return def.OnExpiry.Next, nil
+		}
+		cs.Status = ClockOverdue
+		cs.EscalatedTo = def.OnExpiry.EscalateTo
+		c.event(ctx, Event{Actor: SystemActor, Action: "escalate:" + cs.Name, StageFrom: st.ID,
+			Role: def.OnExpiry.EscalateTo, Office: c.in.Office,
+			Opinion: "time limit passed on " + cs.LastDay, Basis: cs.Basis})
+	}
+	return "", c.record(ctx)
+}
+
+// apply carries out the pending action. Most actions leave the stage;
+// extending a clock does not (stay is true then).
+func (c *caseRun) apply(ctx workflow.Context, st procedures.Stage, due *Deadline) (next string, stay bool, err error) {
 	req := *c.pending
+	if name, ok := strings.CutPrefix(req.Action, procedures.ExtendAction); ok {
+		if err := c.extend(ctx, st, name, req); err != nil {
+			return "", false, err
+		}
+		c.pending = nil
+		c.applied++
+		if err := c.record(ctx); err != nil {
+			return "", false, err
+		}
+		c.settled = true
+		return "", true, nil
+	}
 	a, _ := st.Action(req.Action)
 	if a.Effect != "" {
 		err := workflow.ExecuteActivity(activityCtx(ctx), ActivityApplyEffect, EffectInput{
 			CaseID: c.in.CaseID, Effect: a.Effect, OnDay: c.today(ctx), Parties: c.in.Parties, Note: req.Opinion,
 		}).Get(ctx, nil)
 		if err != nil {
-			return "", err
+			return "", false, err
 		}
 	}
 	if due != nil {
@@ -356,7 +437,7 @@ func (c *caseRun) wait(ctx workflow.Context, st procedures.Stage) (string, error
 		Action: a.ID, StageFrom: st.ID, StageTo: a.Next, Opinion: req.Opinion, Basis: a.Basis})
 	c.pending = nil
 	c.applied++
-	return a.Next, nil
+	return a.Next, false, nil
 }
 
 func (c *caseRun) closeDeadline(name string) {
@@ -367,9 +448,7 @@ func (c *caseRun) closeDeadline(name string) {
 	}
 }
 
-// deadline counts the stage's statutory period in an activity, so new
-// calendar data never changes the history of a running case. A year with
-// no calendar data flags the case and retries hourly until data is added.
+// deadline counts the stage's statutory period.
 func (c *caseRun) deadline(ctx workflow.Context, st procedures.Stage) (Deadline, error) {
 	t := st.Timer
 	from := c.today(ctx)
@@ -381,45 +460,89 @@ func (c *caseRun) deadline(ctx workflow.Context, st procedures.Stage) (Deadline,
 			from = c.lastDay
 		}
 	}
-	var res DeadlineResult
-	for {
-		err := workflow.ExecuteActivity(activityCtx(ctx), ActivityComputeDeadline,
-			DeadlineInput{From: from, Length: t.Length, Unit: t.Unit}).Get(ctx, &res)
-		if err == nil {
-			break
-		}
-		var appErr *temporal.ApplicationError
-		if !errors.As(err, &appErr) || appErr.Type() != ErrTypeYearNotCovered {
-			return Deadline{}, err
-		}
-		flag := "calendar: " + appErr.Error()
-		if !slices.Contains(c.state.Flags, flag) {
-			c.state.Flags = append(c.state.Flags, flag)
-			if err := c.record(ctx, nil); err != nil {
-				return Deadline{}, err
-			}
-		}
-		if err := workflow.Sleep(ctx, time.Hour); err != nil {
-			return Deadline{}, err
-		}
-	}
-	c.state.Flags = slices.DeleteFunc(c.state.Flags, func(f string) bool { return strings.HasPrefix(f, "calendar: ") })
-	last, err := time.ParseInLocation(time.DateOnly, res.LastDay, ChinaTime)
+	res, err := c.count(ctx, DeadlineInput{From: from, Length: t.Length, Unit: t.Unit})
 	if err != nil {
-		return Deadline{}, temporal.NewNonRetryableApplicationError("bad deadline "+res.LastDay, "BadDeadline", err)
+		return Deadline{}, err
 	}
 	d := Deadline{Name: t.Name, Title: t.Title, From: from, LastDay: res.LastDay,
-		EndsAt: last.AddDate(0, 0, 1).UTC(), Rule: res.Rule, Basis: t.Basis,
+		EndsAt: endOfDay(res.LastDay), Rule: res.Rule, Basis: t.Basis,
 		CalendarVersion: res.CalendarVersion, Active: true}
 	c.state.Deadlines = append(c.state.Deadlines, d)
 	c.lastDay = res.LastDay
 	return d, nil
 }
 
+// count counts a period in an activity, so new calendar data never changes
+// the history of a running case. A year with no calendar data flags the
+// case and retries hourly until an operator adds the year.
+func (c *caseRun) count(ctx workflow.Context, in DeadlineInput) (DeadlineResult, error) {
+	var res DeadlineResult
+	for {
+		err := workflow.ExecuteActivity(activityCtx(ctx), ActivityComputeDeadline, in).Get(ctx, &res)
+		if err == nil {
+			break
+		}
+		var appErr *temporal.ApplicationError
+		if !errors.As(err, &appErr) || appErr.Type() != ErrTypeYearNotCovered {
+			return res, err
+		}
+		flag := "calendar: " + appErr.Error()
+		if !slices.Contains(c.state.Flags, flag) {
+			c.state.Flags = append(c.state.Flags, flag)
+			if err := c.record(ctx); err != nil {
+				return res, err
+			}
+		}
+		if err := workflow.Sleep(ctx, time.Hour); err != nil {
+			return res, err
+		}
+	}
+	c.state.Flags = slices.DeleteFunc(c.state.Flags, func(f string) bool { return strings.HasPrefix(f, "calendar: ") })
+	if _, err := time.Parse(time.DateOnly, res.LastDay); err != nil {
+		return res, temporal.NewNonRetryableApplicationError("bad deadline "+res.LastDay, "BadDeadline", err)
+	}
+	return res, nil
+}
+
+// endOfDay is 24:00 China time of day: a period includes its whole last day.
+func endOfDay(day string) time.Time {
+	d, _ := time.ParseInLocation(time.DateOnly, day, ChinaTime)
+	return d.AddDate(0, 0, 1).UTC()
+}
+
+// startOfDay is 00:00 China time of day.
+func startOfDay(day string) time.Time {
+	d, _ := time.ParseInLocation(time.DateOnly, day, ChinaTime)
+	return d.UTC()
+}
+
+// dueAt is the earliest end among the stage's period and the clocks that
+// are running or overdue: what lists sort and supervise by.
+func (c *caseRun) dueAt() *time.Time {
+	var due *time.Time
+	consider := func(t time.Time) {
+		if due == nil || t.Before(*due) {
+			due = &t
+		}
+	}
+	for _, d := range c.state.Deadlines {
+		if d.Active {
+			consider(d.EndsAt)
+		}
+	}
+	for _, cs := range c.state.Clocks {
+		if (cs.Status == ClockRunning || cs.Status == ClockOverdue) && cs.EndsAt != nil {
+			consider(*cs.EndsAt)
+		}
+	}
+	return due
+}
+
 // record writes the read model and the new timeline entries to the store.
 // It runs at every point where the case settles, so lists and audits
 // follow each transition.
-func (c *caseRun) record(ctx workflow.Context, dueAt *time.Time) error {
+func (c *caseRun) record(ctx workflow.Context) error {
+	dueAt := c.dueAt()
 	in := RecordInput{State: c.state, NewEvents: c.unsaved, DueAt: dueAt}
 	if err := workflow.ExecuteActivity(activityCtx(ctx), ActivityRecordTransition, in).Get(ctx, nil); err != nil {
 		return err

@@ -34,6 +34,7 @@ const (
 	ActivityIssueDocuments   = "IssueDocuments"
 	ActivityApplyEffect      = "ApplyEffect"
 	ActivityRecordTransition = "RecordTransition"
+	ActivityCountRemaining   = "CountRemaining"
 )
 
 // Search attributes set for operators (lists come from the store).
@@ -124,6 +125,7 @@ type CaseState struct {
 	AppealNotice     *procedures.Text `json:"appealNotice,omitempty"`
 	NextActions      []NextAction     `json:"nextActions"`
 	Deadlines        []Deadline       `json:"deadlines"`
+	Clocks           []ClockState     `json:"clocks"`
 	Documents        []Document       `json:"documents"`
 	Flags            []string         `json:"flags,omitempty"`
 	Timeline         []Event          `json:"timeline"`
@@ -158,6 +160,44 @@ type Deadline struct {
 	Basis           string          `json:"basis,omitempty"`
 	CalendarVersion string          `json:"calendarVersion"`
 	Active          bool            `json:"active"`
+}
+
+// Clock status values.
+const (
+	ClockRunning   = "running"
+	ClockSuspended = "suspended"
+	ClockMet       = "met"     // stopped in time
+	ClockOverdue   = "overdue" // ran out; escalated, the case still open
+	ClockExpired   = "expired" // ran out and moved the case on
+)
+
+// ClockState is where a statutory time limit stands.
+type ClockState struct {
+	Name            string          `json:"name"`
+	Title           procedures.Text `json:"title"`
+	Status          string          `json:"status"`
+	Unit            string          `json:"unit"`
+	Length          int             `json:"length"`
+	StartedOn       string          `json:"startedOn"`         // triggering day; counting starts the next day
+	LastDay         string          `json:"lastDay,omitempty"` // empty while suspended
+	EndsAt          *time.Time      `json:"endsAt,omitempty"`
+	Remaining       int             `json:"remaining,omitempty"`     // units left when it was suspended
+	RemainingUnit   string          `json:"remainingUnit,omitempty"` // unit of Remaining
+	SuspendedSince  string          `json:"suspendedSince,omitempty"`
+	SuspendedReason procedures.Text `json:"suspendedReason,omitempty"` // the stage it stands still in
+	Extended        bool            `json:"extended,omitempty"`
+	Reminders       []Reminder      `json:"reminders,omitempty"`
+	EscalatedTo     string          `json:"escalatedTo,omitempty"`
+	Rule            string          `json:"rule"`
+	Basis           string          `json:"basis,omitempty"`
+	CalendarVersion string          `json:"calendarVersion"`
+}
+
+// Reminder is a point before a clock's last day at which people are told.
+type Reminder struct {
+	Before int       `json:"before"` // units before the last day
+	At     time.Time `json:"at"`
+	Sent   bool      `json:"sent"`
 }
 
 // Document is an issued certificate.
@@ -202,9 +242,10 @@ type ChecksResult struct {
 
 // DeadlineInput asks for a statutory period to be counted.
 type DeadlineInput struct {
-	From   string `json:"from"`
-	Length int    `json:"length"`
-	Unit   string `json:"unit"`
+	From      string `json:"from"`
+	Length    int    `json:"length"`
+	Unit      string `json:"unit"`
+	Reminders []int  `json:"reminders,omitempty"`
 }
 
 // DeadlineResult is the counted period.
@@ -212,6 +253,23 @@ type DeadlineResult struct {
 	LastDay         string `json:"lastDay"`
 	Rule            string `json:"rule"`
 	CalendarVersion string `json:"calendarVersion"`
+	// ReminderDays maps "units before the last day" to the day from whose
+	// start that many units remain.
+	ReminderDays map[int]string `json:"reminderDays,omitempty"`
+}
+
+// RemainingInput asks how many units of a period are left after From up to
+// and including LastDay (used when a clock is suspended).
+type RemainingInput struct {
+	From    string `json:"from"`
+	LastDay string `json:"lastDay"`
+	Unit    string `json:"unit"`
+}
+
+// RemainingResult is the units left, in Unit (months count as calendar days).
+type RemainingResult struct {
+	Remaining int    `json:"remaining"`
+	Unit      string `json:"unit"`
 }
 
 // IssueInput asks for a document to be issued into the registry.

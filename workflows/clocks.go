@@ -1,0 +1,237 @@
+package workflows
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"civilflow/procedures"
+)
+
+// ClockStopped is the status of a clock whose case ended before it was met
+// (e.g. the application was withdrawn).
+const ClockStopped = "stopped"
+
+type wakeKind int
+
+const (
+	wakeNone wakeKind = iota
+	wakeStageTimer
+	wakeReminder
+	wakeClockExpiry
+)
+
+type wakeUp struct {
+	kind     wakeKind
+	at       time.Time
+	clock    int
+	reminder int
+}
+
+// nextWake finds the earliest timer of the waiting stage: its own period,
+// a reminder of a running clock, or a running clock's end.
+func (c *caseRun) nextWake(due *Deadline) wakeUp {
+	w := wakeUp{kind: wakeNone}
+	consider := func(k wakeKind, at time.Time, clock, reminder int) {
+		if w.kind == wakeNone || at.Before(w.at) {
+			w = wakeUp{kind: k, at: at, clock: clock, reminder: reminder}
+		}
+	}
+	if due != nil {
+		consider(wakeStageTimer, due.EndsAt, -1, -1)
+	}
+	for i, cs := range c.state.Clocks {
+		if cs.Status != ClockRunning || cs.EndsAt == nil {
+			continue
+		}
+		for j, r := range cs.Reminders {
+			if !r.Sent {
+				consider(wakeReminder, r.At, i, j)
+			}
+		}
+		consider(wakeClockExpiry, *cs.EndsAt, i, -1)
+	}
+	return w
+}
+
+func (c *caseRun) clock(name string) int {
+	for i, cs := range c.state.Clocks {
+		if cs.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// updateClocks applies entering stage to every clock of the procedure:
+// start, stand still, resume where it stopped, or be met.
+func (c *caseRun) updateClocks(ctx workflow.Context, stage string) error {
+	for _, def := range c.def.Clocks {
+		i := c.clock(def.Name)
+		if i < 0 {
+			if stage == def.StartsAt {
+				if err := c.startClock(ctx, def); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		cs := &c.state.Clocks[i]
+		active := cs.Status == ClockRunning || cs.Status == ClockSuspended || cs.Status == ClockOverdue
+		switch {
+		case active && slices.Contains(def.StopsAt, stage):
+			late := cs.Status == ClockOverdue
+			cs.Status = ClockMet
+			note := "met by " + c.today(ctx)
+			if late {
+				note = "met late, after " + cs.LastDay
+			}
+			c.event(ctx, Event{Actor: SystemActor, Action: "clock-met:" + def.Name, StageFrom: stage, Opinion: note, Basis: def.Basis})
+		case cs.Status == ClockRunning && slices.Contains(def.SuspendedIn, stage):
+			if err := c.suspendClock(ctx, cs, stage); err != nil {
+				return err
+			}
+		case cs.Status == ClockSuspended && !slices.Contains(def.SuspendedIn, stage):
+			if err := c.resumeClock(ctx, cs, def, stage); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (c *caseRun) startClock(ctx workflow.Context, def procedures.Clock) error {
+	today := c.today(ctx)
+	res, err := c.count(ctx, DeadlineInput{From: today, Length: def.Length, Unit: def.Unit, Reminders: def.Reminders})
+	if err != nil {
+		return err
+	}
+	cs := ClockState{Name: def.Name, Title: def.Title, Status: ClockRunning, Unit: def.Unit, Length: def.Length,
+		StartedOn: today, Basis: def.Basis}
+	c.setPeriod(ctx, &cs, res)
+	c.state.Clocks = append(c.state.Clocks, cs)
+	c.event(ctx, Event{Actor: SystemActor, Action: "clock-start:" + def.Name, StageFrom: def.StartsAt,
+		Opinion: fmt.Sprintf("%d %s; last day %s", def.Length, def.Unit, res.LastDay), Basis: def.Basis})
+	return nil
+}
+
+// setPeriod installs a counted period on a clock, keeping only reminders
+// that still lie ahead.
+func (c *caseRun) setPeriod(ctx workflow.Context, cs *ClockState, res DeadlineResult) {
+	end := endOfDay(res.LastDay)
+	cs.LastDay, cs.EndsAt, cs.Rule, cs.CalendarVersion = res.LastDay, &end, res.Rule, res.CalendarVersion
+	now := workflow.Now(ctx)
+	cs.Reminders = nil
+	befores := make([]int, 0, len(res.ReminderDays))
+	for b := range res.ReminderDays {
+		befores = append(befores, b)
+	}
+	slices.Sort(befores)
+	slices.Reverse(befores)
+	for _, b := range befores {
+		if at := startOfDay(res.ReminderDays[b]); at.After(now) {
+			cs.Reminders = append(cs.Reminders, Reminder{Before: b, At: at})
+		}
+	}
+}
+
+func (c *caseRun) suspendClock(ctx workflow.Context, cs *ClockState, stage string) error {
+	today := c.today(ctx)
+	var rem RemainingResult
+	err := workflow.ExecuteActivity(activityCtx(ctx), ActivityCountRemaining,
+		RemainingInput{From: today, LastDay: cs.LastDay, Unit: cs.Unit}).Get(ctx, &rem)
+	if err != nil {
+		return err
+	}
+	st, _ := c.def.Stage(stage)
+	cs.Status, cs.Remaining, cs.RemainingUnit = ClockSuspended, rem.Remaining, rem.Unit
+	cs.SuspendedSince, cs.SuspendedReason = today, st.Title
+	cs.LastDay, cs.EndsAt, cs.Reminders = "", nil, nil
+	c.event(ctx, Event{Actor: SystemActor, Action: "clock-suspend:" + cs.Name, StageFrom: stage,
+		Opinion: fmt.Sprintf("%d %s left; stands still during %s", rem.Remaining, rem.Unit, st.Title.Zh), Basis: cs.Basis})
+	return nil
+}
+
+func (c *caseRun) resumeClock(ctx workflow.Context, cs *ClockState, def procedures.Clock, stage string) error {
+	today := c.today(ctx)
+	var res DeadlineResult
+	if cs.Remaining < 1 {
+		// Suspended on its last day: it ends on the day it resumes.
+		res = DeadlineResult{LastDay: today, Rule: "resumed on its last day", CalendarVersion: cs.CalendarVersion}
+	} else {
+		var reminders []int
+		for _, r := range def.Reminders {
+			if r < cs.Remaining {
+				reminders = append(reminders, r)
+			}
+		}
+		var err error
+		if res, err = c.count(ctx, DeadlineInput{From: today, Length: cs.Remaining, Unit: cs.RemainingUnit, Reminders: reminders}); err != nil {
+			return err
+		}
+	}
+	c.setPeriod(ctx, cs, res)
+	cs.Status, cs.SuspendedSince, cs.SuspendedReason = ClockRunning, "", procedures.Text{}
+	c.event(ctx, Event{Actor: SystemActor, Action: "clock-resume:" + cs.Name, StageFrom: stage,
+		Opinion: fmt.Sprintf("%d %s left; last day %s", cs.Remaining, cs.RemainingUnit, res.LastDay), Basis: cs.Basis})
+	cs.Remaining, cs.RemainingUnit = 0, ""
+	return nil
+}
+
+// extend grants a clock its one extension, counted on from its last day.
+func (c *caseRun) extend(ctx workflow.Context, st procedures.Stage, name string, req ActRequest) error {
+	i := c.clock(name)
+	def, _ := c.def.Clock(name)
+	cs := &c.state.Clocks[i]
+	x := def.Extension
+	res, err := c.count(ctx, DeadlineInput{From: cs.LastDay, Length: x.Length, Unit: x.Unit, Reminders: def.Reminders})
+	if err != nil {
+		return err
+	}
+	previous := cs.LastDay
+	c.setPeriod(ctx, cs, res)
+	cs.Extended = true
+	c.event(ctx, Event{Actor: req.Actor.Subject, ActorName: req.Actor.Name, Role: x.By, Office: c.in.Office,
+		Action: req.Action, StageFrom: st.ID, StageTo: st.ID,
+		Opinion: fmt.Sprintf("%s (last day %s → %s)", req.Opinion, previous, res.LastDay), Basis: x.Basis})
+	c.refreshActions()
+	return nil
+}
+
+// validateExtension decides whether an actor may extend a clock now.
+func (c *caseRun) validateExtension(name string, req ActRequest) error {
+	def, ok := c.def.Clock(name)
+	if !ok || def.Extension == nil {
+		return rejected("clock %q cannot be extended", name)
+	}
+	i := c.clock(name)
+	if i < 0 || c.state.Clocks[i].Status != ClockRunning {
+		return rejected("clock %q is not running", name)
+	}
+	if c.state.Clocks[i].Extended {
+		return rejected("clock %q was already extended", name)
+	}
+	if !holdsRole(req.Actor, def.Extension.By, c.in.Office) {
+		return rejected("extending %q requires the role %s in a jurisdiction covering %s", name, def.Extension.By, c.in.Office)
+	}
+	if c.isParty(req.Actor.Subject) {
+		return rejected("a party to the case cannot extend its time limit (separation of duties)")
+	}
+	if strings.TrimSpace(req.Opinion) == "" {
+		return rejected("an extension requires the reasons, which are told to the applicant")
+	}
+	return nil
+}
+
+// stopClocks closes the clocks of a case that ends.
+func (c *caseRun) stopClocks() {
+	for i := range c.state.Clocks {
+		switch c.state.Clocks[i].Status {
+		case ClockRunning, ClockSuspended:
+			c.state.Clocks[i].Status = ClockStopped
+		}
+	}
+}
