@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"civilflow/auth"
+	"civilflow/calendar"
 	"civilflow/divisions"
 	"civilflow/policies"
 	"civilflow/procedures"
@@ -24,7 +25,7 @@ import (
 )
 
 // Version is the API version reported in the OpenAPI document.
-const Version = "1.0.0"
+const Version = "1.1.0"
 
 // Deps are what the operations need.
 type Deps struct {
@@ -33,6 +34,7 @@ type Deps struct {
 	Procedures *procedures.Registry
 	Policy     policies.Authorizer
 	Divisions  *divisions.Table
+	Calendar   *calendar.Calendar // the legal calendar cases count on
 	JWTKey     []byte
 	Logger     *slog.Logger
 	Now        func() time.Time // when an application counts as received; tests back-date it
@@ -80,6 +82,7 @@ func Register(api huma.API, d *Deps) {
 	registerProcedures(api, d)
 	registerCases(api, d)
 	registerLists(api, d)
+	registerCalendar(api, d)
 }
 
 // authenticate verifies the bearer token of every operation.

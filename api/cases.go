@@ -36,7 +36,7 @@ type SubmitCaseRequest struct {
 // CaseResponse is where a case stands.
 type CaseResponse struct {
 	Replayed bool `header:"Idempotent-Replayed" doc:"true when an earlier submission with the same key is returned"`
-	Body     workflows.CaseState
+	Body     CaseView
 }
 
 // CaseIDPath names a case.
@@ -49,7 +49,7 @@ type ActRequest struct {
 	CaseIDPath
 	IdempotencyKey string `header:"Idempotency-Key" maxLength:"64" required:"false" doc:"Repeat an action safely: the same key applies it once"`
 	Body           struct {
-		Action  string `json:"action" maxLength:"64" pattern:"^[a-z0-9-]+$" doc:"One of the case's nextActions" example:"register"`
+		Action  string `json:"action" maxLength:"64" pattern:"^[a-z0-9:-]+$" doc:"One of the case's nextActions" example:"register"`
 		Opinion string `json:"opinion,omitempty" maxLength:"2000" required:"false" doc:"Opinion text; required for refusals"`
 	}
 }
@@ -77,7 +77,7 @@ func registerCases(api huma.API, d *Deps) {
 		if err != nil {
 			return nil, err
 		}
-		return &CaseResponse{Body: st}, nil
+		return &CaseResponse{Body: d.view(st)}, nil
 	})
 
 	huma.Register(api, huma.Operation{
@@ -141,7 +141,7 @@ func (d *Deps) submitCase(ctx context.Context, in *SubmitCaseRequest) (*CaseResp
 	if existing {
 		if sum, err := d.Store.GetCase(ctx, caseID); err == nil && sum.Status == workflows.StatusClosed {
 			st, err := d.storedState(sum)
-			return &CaseResponse{Replayed: true, Body: st}, err
+			return &CaseResponse{Replayed: true, Body: d.view(st)}, err
 		}
 	}
 	input := workflows.CaseInput{
@@ -165,7 +165,7 @@ func (d *Deps) submitCase(ctx context.Context, in *SubmitCaseRequest) (*CaseResp
 	if err != nil {
 		return nil, err
 	}
-	return &CaseResponse{Replayed: existing, Body: st}, nil
+	return &CaseResponse{Replayed: existing, Body: d.view(st)}, nil
 }
 
 // startCase starts the workflow (or attaches to it when a retried
@@ -230,7 +230,7 @@ func (d *Deps) actOnCase(ctx context.Context, in *ActRequest) (*CaseResponse, er
 		}
 		return nil, huma.Error500InternalServerError("act on case", err)
 	}
-	return &CaseResponse{Body: st}, nil
+	return &CaseResponse{Body: d.view(st)}, nil
 }
 
 // caseFor loads a case's summary and checks the person may read it (else

@@ -143,7 +143,7 @@ func Start(ctx context.Context, cfg Config) (a *App, err error) {
 
 	handler := api.NewHandler(&api.Deps{
 		Temporal: a.client, Store: a.store, Procedures: procs, Policy: policy,
-		Divisions: divs, JWTKey: a.JWTKey, Logger: log, Now: cfg.Now,
+		Divisions: divs, Calendar: cal, JWTKey: a.JWTKey, Logger: log, Now: cfg.Now,
 	})
 	a.http = &http.Server{
 		Handler:           handler,

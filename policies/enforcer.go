@@ -241,7 +241,7 @@ func checkRule(f []string) error {
 		return fmt.Errorf("unknown role %q", f[1])
 	}
 	switch f[2] {
-	case ObjectProcedure, ObjectCase, ObjectInbox, ObjectApplications:
+	case ObjectProcedure, ObjectCase, ObjectInbox, ObjectApplications, ObjectCalendar, ObjectDeadlines:
 	default:
 		return fmt.Errorf("unknown object %q", f[2])
 	}

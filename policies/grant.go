@@ -33,6 +33,10 @@ const (
 	ObjectInbox = "inbox"
 	// ObjectApplications is the list of a person's own applications.
 	ObjectApplications = "applications"
+	// ObjectCalendar is the legal calendar and its deadline calculator.
+	ObjectCalendar = "calendar"
+	// ObjectDeadlines is the supervision list of near-due and overdue cases.
+	ObjectDeadlines = "deadlines"
 )
 
 // Actions named by policy rows and requests.
