@@ -15,7 +15,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"civilflow/calendar"
-	"civilflow/idnumber"
 	"civilflow/procedures"
 	"civilflow/store"
 	"civilflow/workflows"
@@ -70,86 +69,64 @@ func (a *Activities) RecordTransition(ctx context.Context, in workflows.RecordIn
 	return workflows.RecordResult{}, nil
 }
 
-// Document kinds the registry can issue.
-const (
-	DocMarriageCertificate = "marriage-certificate"
-	DocDivorceCertificate  = "divorce-certificate"
+// issuer issues one kind of document into the registry for a case. It
+// must be idempotent by case: a retry returns the documents already issued.
+type issuer func(ctx context.Context, a *Activities, in workflows.IssueInput) ([]workflows.Document, error)
+
+// effect applies a named registry effect of an action, idempotently by case.
+type effect func(ctx context.Context, a *Activities, in workflows.EffectInput) error
+
+// issuers and effects are filled by the files of each procedure family
+// (marriage.go, …) in their init functions.
+var (
+	issuers = map[string]issuer{}
+	effects = map[string]effect{}
 )
 
-// Effects an action can have on the registry.
-const (
-	// EffectEndPriorMarriages records that the registrar accepted proof
-	// (a judgment, a divorce or death certificate) that a marriage the
-	// registry still shows has ended.
-	EffectEndPriorMarriages = "end-prior-marriages"
-)
-
-// IssueDocuments issues a document into the registry; a retry returns the
-// same certificates instead of issuing new ones.
+// IssueDocuments issues a document into the registry.
 func (a *Activities) IssueDocuments(ctx context.Context, in workflows.IssueInput) (workflows.IssueResult, error) {
-	if len(in.Parties) != 2 {
-		return workflows.IssueResult{}, temporal.NewNonRetryableApplicationError("two parties are required", "BadInput", nil)
-	}
-	var spouses [2]store.Person
-	for i, p := range in.Parties {
-		info, err := idnumber.Parse(p.IDNumber)
-		if err != nil {
-			return workflows.IssueResult{}, temporal.NewNonRetryableApplicationError("bad identity number", "BadInput", err)
-		}
-		spouses[i] = store.Person{IDNumber: info.Number, Name: p.Name, Sex: string(info.Sex), BirthDate: info.Birth.Format(time.DateOnly)}
-	}
-	var certs []store.Certificate
-	var err error
-	switch in.Document {
-	case DocMarriageCertificate:
-		certs, err = a.Store.RegisterMarriage(ctx, in.CaseID, in.Office, in.OnDay, spouses)
-	case DocDivorceCertificate:
-		certs, err = a.Store.RegisterDivorce(ctx, in.CaseID, in.Office, in.OnDay, spouses)
-	default:
+	issue, ok := issuers[in.Document]
+	if !ok {
 		return workflows.IssueResult{}, temporal.NewNonRetryableApplicationError("unknown document "+in.Document, "BadInput", nil)
 	}
+	docs, err := issue(ctx, a, in)
 	if errors.Is(err, store.ErrRegistryConflict) {
 		return workflows.IssueResult{}, temporal.NewNonRetryableApplicationError(err.Error(), workflows.ErrTypeRegistryConflict, err)
 	}
 	if err != nil {
 		return workflows.IssueResult{}, storeErr("issue "+in.Document, err)
 	}
-	out := workflows.IssueResult{}
-	for _, c := range certs {
-		out.Documents = append(out.Documents, workflows.Document{Kind: c.Kind, Number: c.Number,
-			HolderIDNumber: c.HolderIDNumber, HolderName: c.HolderName, IssuedOn: c.IssuedOn})
-	}
-	return out, nil
+	return workflows.IssueResult{Documents: docs}, nil
 }
 
 // ApplyEffect applies a named registry effect of an action.
 func (a *Activities) ApplyEffect(ctx context.Context, in workflows.EffectInput) (workflows.EffectResult, error) {
-	switch in.Effect {
-	case EffectEndPriorMarriages:
-		ids := make([]string, 0, len(in.Parties))
-		for _, p := range in.Parties {
-			ids = append(ids, p.IDNumber)
-		}
-		if err := a.Store.EndMarriagesPerProof(ctx, in.CaseID, in.OnDay, ids, in.Note); err != nil {
-			return workflows.EffectResult{}, storeErr("end prior marriages", err)
-		}
-		return workflows.EffectResult{}, nil
+	apply, ok := effects[in.Effect]
+	if !ok {
+		return workflows.EffectResult{}, temporal.NewNonRetryableApplicationError("unknown effect "+in.Effect, "BadInput", nil)
 	}
-	return workflows.EffectResult{}, temporal.NewNonRetryableApplicationError("unknown effect "+in.Effect, "BadInput", nil)
+	if err := apply(ctx, a, in); err != nil {
+		return workflows.EffectResult{}, storeErr(in.Effect, err)
+	}
+	return workflows.EffectResult{}, nil
 }
 
 // Catalog lists the checks, documents and effects implemented here, so
 // definitions naming anything else fail at load.
 func Catalog(roles []string) procedures.Catalog {
-	cat := procedures.Catalog{
-		Roles:     roles,
-		Documents: []string{DocMarriageCertificate, DocDivorceCertificate},
-		Effects:   []string{EffectEndPriorMarriages},
-	}
+	cat := procedures.Catalog{Roles: roles}
 	for id := range checkers {
 		cat.Checks = append(cat.Checks, id)
 	}
+	for id := range issuers {
+		cat.Documents = append(cat.Documents, id)
+	}
+	for id := range effects {
+		cat.Effects = append(cat.Effects, id)
+	}
 	slices.Sort(cat.Checks)
+	slices.Sort(cat.Documents)
+	slices.Sort(cat.Effects)
 	return cat
 }
 

@@ -41,6 +41,8 @@ type ProcedureDefinition struct {
 	AppealNotice procedures.Text    `json:"appealNotice"`
 	Start        string             `json:"start"`
 	Stages       []procedures.Stage `json:"stages"`
+	Clocks       []procedures.Clock `json:"clocks"`
+	Diagram      string             `json:"diagram" doc:"The stages as a Mermaid flowchart"`
 }
 
 // GetProcedureResponse returns one definition.
@@ -88,6 +90,7 @@ func registerProcedures(api huma.API, d *Deps) {
 		return &GetProcedureResponse{Body: ProcedureDefinition{
 			ProcedureSummary: summarize(p), Applicants: p.Applicants, Form: form, Params: p.Params,
 			AppealNotice: p.AppealNotice, Start: p.Start, Stages: p.Stages,
+			Clocks: append([]procedures.Clock{}, p.Clocks...), Diagram: p.Mermaid(),
 		}}, nil
 	})
 }

@@ -39,6 +39,7 @@ type Config struct {
 	EmbeddedAddress string        // frontend address of the embedded server (default 127.0.0.1:7233)
 	Namespace       string        // Temporal namespace
 	CalendarDir     string        // extra legal-calendar data files; empty uses the built-in years
+	ProceduresDir   string        // extra procedure definitions (*.yaml), validated like the built-in ones
 	Retention       time.Duration // namespace retention of the embedded server
 	Logger          *slog.Logger
 	Now             func() time.Time // API clock; tests may replace it
@@ -89,7 +90,7 @@ func Start(ctx context.Context, cfg Config) (a *App, err error) {
 		}
 	}()
 
-	procs, err := procedures.LoadBuiltin(activities.Catalog(Roles))
+	procs, err := procedures.LoadWithDir(activities.Catalog(Roles), cfg.ProceduresDir)
 	if err != nil {
 		return a, err
 	}

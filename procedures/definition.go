@@ -34,6 +34,31 @@ const (
 // ByParty in Action.By means any party to the case (e.g. either spouse).
 const ByParty = "party"
 
+// Levels of Stage.Level.
+const (
+	LevelOffice     = ""
+	LevelPrefecture = "prefecture"
+	LevelProvince   = "province"
+	LevelNation     = "nation"
+)
+
+// OfficeAt returns the division whose roles act at level for a case handled
+// by office: the office itself, or its prefecture, province or the nation.
+func OfficeAt(office, level string) string {
+	if len(office) != 6 {
+		return office
+	}
+	switch level {
+	case LevelPrefecture:
+		return office[:4] + "00"
+	case LevelProvince:
+		return office[:2] + "0000"
+	case LevelNation:
+		return "000000"
+	}
+	return office
+}
+
 // Where a timer's period counts from. The period itself starts the next
 // day (Civil Code 201); these name the triggering day.
 const (
@@ -120,6 +145,11 @@ type Stage struct {
 	Kind  string `json:"kind" yaml:"kind"`
 	Title Text   `json:"title" yaml:"title"`
 	Basis string `json:"basis,omitempty" yaml:"basis"`
+	// Level is where the stage's roles must be held, relative to the case's
+	// office: "" (the office itself), prefecture, province or nation. A
+	// multi-level chain (county → prefecture → province → ministry) is a
+	// sequence of stages with rising levels.
+	Level string `json:"level,omitempty" yaml:"level"`
 
 	// check
 	Checks []CheckRef `json:"checks,omitempty" yaml:"checks"`

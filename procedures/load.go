@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"slices"
 	"sort"
@@ -56,39 +57,63 @@ func LoadBuiltin(cat Catalog) (*Registry, error) {
 	return LoadFS(sub, cat)
 }
 
-// LoadFS loads every *.yaml file at the top of fsys. Any fault fails the
-// whole load with a message naming the file and the fault.
-func LoadFS(fsys fs.FS, cat Catalog) (*Registry, error) {
-	names, err := fs.Glob(fsys, "*.yaml")
+// LoadWithDir loads the built-in definitions and those in dir (a
+// province's local procedures, added without a rebuild). The files in dir
+// are validated exactly like the built-in ones; an ID or code used twice
+// fails the load.
+func LoadWithDir(cat Catalog, dir string) (*Registry, error) {
+	sub, err := fs.Sub(builtin, "definitions")
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(names)
+	if dir == "" {
+		return LoadFS(sub, cat)
+	}
+	return LoadFS(sub, cat, os.DirFS(dir))
+}
+
+// LoadFS loads every *.yaml file at the top of each fsys. Any fault fails
+// the whole load with a message naming the file and the fault.
+func LoadFS(fsys fs.FS, cat Catalog, more ...fs.FS) (*Registry, error) {
 	r := &Registry{byID: map[string]*Procedure{}}
 	codes := map[string]string{}
-	for _, name := range names {
-		raw, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, fmt.Errorf("procedures: %s: %w", name, err)
+	for _, f := range append([]fs.FS{fsys}, more...) {
+		if err := r.load(f, cat, codes); err != nil {
+			return nil, err
 		}
-		p, err := Parse(raw, cat)
-		if err != nil {
-			return nil, fmt.Errorf("procedures: %s: %w", name, err)
-		}
-		p.Source = path.Base(name)
-		if prev, ok := r.byID[p.ID]; ok {
-			return nil, fmt.Errorf("procedures: %s: id %q already defined in %s", name, p.ID, prev.Source)
-		}
-		if prev, ok := codes[p.Code]; ok {
-			return nil, fmt.Errorf("procedures: %s: code %q already used by %s", name, p.Code, prev)
-		}
-		codes[p.Code] = name
-		r.byID[p.ID] = p
 	}
 	if len(r.byID) == 0 {
 		return nil, errors.New("procedures: no definitions found")
 	}
 	return r, nil
+}
+
+func (r *Registry) load(fsys fs.FS, cat Catalog, codes map[string]string) error {
+	names, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		raw, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return fmt.Errorf("procedures: %s: %w", name, err)
+		}
+		p, err := Parse(raw, cat)
+		if err != nil {
+			return fmt.Errorf("procedures: %s: %w", name, err)
+		}
+		p.Source = path.Base(name)
+		if prev, ok := r.byID[p.ID]; ok {
+			return fmt.Errorf("procedures: %s: id %q already defined in %s", name, p.ID, prev.Source)
+		}
+		if prev, ok := codes[p.Code]; ok {
+			return fmt.Errorf("procedures: %s: code %q already used by %s", name, p.Code, prev)
+		}
+		codes[p.Code] = name
+		r.byID[p.ID] = p
+	}
+	return nil
 }
 
 // Get returns the procedure with id.
@@ -176,6 +201,11 @@ func Validate(d *Definition, cat Catalog) error {
 	}
 	for _, s := range d.Stages {
 		where := fmt.Sprintf("stage %q", s.ID)
+		switch s.Level {
+		case LevelOffice, LevelPrefecture, LevelProvince, LevelNation:
+		default:
+			fail("%s: unknown level %q (prefecture, province or nation)", where, s.Level)
+		}
 		for _, t := range s.targets() {
 			if _, ok := stages[t]; !ok {
 				fail("%s: transition to unknown stage %q", where, t)

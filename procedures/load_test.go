@@ -112,3 +112,24 @@ func TestValidateFormNamesTheField(t *testing.T) {
 		t.Fatalf("expected errors for minItems and missing declaration, got %+v", errs)
 	}
 }
+
+func TestMermaidShowsEveryStageAndWayOut(t *testing.T) {
+	r, err := LoadBuiltin(testCatalog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := r.Get("divorce-registration")
+	m := p.Mermaid()
+	for _, want := range []string{
+		"flowchart TD",
+		`s_cooling_off[/"离婚冷静期<br/>Cooling-off period"/]`,
+		`s_cooling_off -- "withdraw (party)" --> s_withdrawn`,
+		`s_awaiting_appearance -- "appearance-window: 30 calendar-days run out" --> s_deemed_withdrawn`,
+		`s_acceptance -- "fail" --> s_not_accepted`,
+		`s_deemed_withdrawn(["视为撤回离婚登记申请<br/>Deemed withdrawn<br/>(deemed-withdrawn)"])`,
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("diagram lacks %q:\n%s", want, m)
+		}
+	}
+}

@@ -131,8 +131,8 @@ func (c *caseRun) validate(req ActRequest) error {
 			return rejected("action %q can be taken only by a party to the case", a.ID)
 		}
 	} else {
-		if !holdsRole(req.Actor, a.By, c.in.Office) {
-			return rejected("action %q requires the role %s in a jurisdiction covering %s", a.ID, a.By, c.in.Office)
+		if office := procedures.OfficeAt(c.in.Office, c.stage.Level); !holdsRole(req.Actor, a.By, office) {
+			return rejected("action %q requires the role %s in a jurisdiction covering %s", a.ID, a.By, office)
 		}
 		if party {
 			return rejected("a party to the case cannot decide it (separation of duties)")
@@ -204,8 +204,12 @@ func (c *caseRun) enter(st procedures.Stage) {
 func (c *caseRun) refreshActions() {
 	c.state.NextActions = []NextAction{}
 	for _, a := range c.stage.Actions {
+		office := c.in.Office
+		if a.By != procedures.ByParty {
+			office = procedures.OfficeAt(c.in.Office, c.stage.Level)
+		}
 		c.state.NextActions = append(c.state.NextActions, NextAction{Action: a.ID, Title: a.Title, By: a.By,
-			Office: c.in.Office, OpinionRequired: a.OpinionRequired})
+			Office: office, OpinionRequired: a.OpinionRequired})
 	}
 	for _, cs := range c.state.Clocks {
 		def, _ := c.def.Clock(cs.Name)
@@ -272,6 +276,7 @@ func (c *caseRun) issue(ctx workflow.Context, st procedures.Stage) (string, erro
 	var res IssueResult
 	err := workflow.ExecuteActivity(activityCtx(ctx), ActivityIssueDocuments, IssueInput{
 		CaseID: c.in.CaseID, Document: st.Document, Office: c.in.Office, OnDay: c.today(ctx), Parties: c.in.Parties,
+		Form: c.in.Form,
 	}).Get(ctx, &res)
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) && appErr.Type() == ErrTypeRegistryConflict {
@@ -413,6 +418,7 @@ func (c *caseRun) apply(ctx workflow.Context, st procedures.Stage, due *Deadline
 	if a.Effect != "" {
 		err := workflow.ExecuteActivity(activityCtx(ctx), ActivityApplyEffect, EffectInput{
 			CaseID: c.in.CaseID, Effect: a.Effect, OnDay: c.today(ctx), Parties: c.in.Parties, Note: req.Opinion,
+			Form: c.in.Form,
 		}).Get(ctx, nil)
 		if err != nil {
 			return "", false, err
@@ -433,7 +439,11 @@ func (c *caseRun) apply(ctx workflow.Context, st procedures.Stage, due *Deadline
 			c.state.Reasons = append(c.state.Reasons, Reason{Message: procedures.Text{Zh: req.Opinion, En: req.Opinion}, Basis: a.Basis})
 		}
 	}
-	c.event(ctx, Event{Actor: req.Actor.Subject, ActorName: req.Actor.Name, Role: role, Office: c.in.Office,
+	office := c.in.Office
+	if a.By != procedures.ByParty {
+		office = procedures.OfficeAt(c.in.Office, st.Level)
+	}
+	c.event(ctx, Event{Actor: req.Actor.Subject, ActorName: req.Actor.Name, Role: role, Office: office,
 		Action: a.ID, StageFrom: st.ID, StageTo: a.Next, Opinion: req.Opinion, Basis: a.Basis})
 	c.pending = nil
 	c.applied++

@@ -274,11 +274,12 @@ type RemainingResult struct {
 
 // IssueInput asks for a document to be issued into the registry.
 type IssueInput struct {
-	CaseID   string  `json:"caseId"`
-	Document string  `json:"document"`
-	Office   string  `json:"office"`
-	OnDay    string  `json:"onDay"`
-	Parties  []Party `json:"parties"`
+	CaseID   string          `json:"caseId"`
+	Document string          `json:"document"`
+	Office   string          `json:"office"`
+	OnDay    string          `json:"onDay"`
+	Parties  []Party         `json:"parties"`
+	Form     json.RawMessage `json:"form,omitempty"`
 }
 
 // IssueResult lists the documents issued (the same ones on a retry).
@@ -288,11 +289,12 @@ type IssueResult struct {
 
 // EffectInput asks for a named registry effect of an action.
 type EffectInput struct {
-	CaseID  string  `json:"caseId"`
-	Effect  string  `json:"effect"`
-	OnDay   string  `json:"onDay"`
-	Parties []Party `json:"parties"`
-	Note    string  `json:"note"`
+	CaseID  string          `json:"caseId"`
+	Effect  string          `json:"effect"`
+	OnDay   string          `json:"onDay"`
+	Parties []Party         `json:"parties"`
+	Note    string          `json:"note"`
+	Form    json.RawMessage `json:"form,omitempty"`
 }
 
 // EffectResult is empty; it exists so the payload can grow.

@@ -28,6 +28,7 @@ const usage = `civilflow — civil-affairs administrative approvals on Temporal
 
 Usage:
   civilflow serve    [--data-dir ./data] [--listen 127.0.0.1:8080] [--temporal-address host:port] [--namespace civilflow]
+                     [--procedures-dir DIR] [--calendar-dir DIR]
   civilflow token    --subject ID --name NAME [--role registrar:110105 ...] [--ttl 12h] [--data-dir ./data]
   civilflow deadline --from 2026-01-16 --days 30 [--working-days | --months]
 
@@ -72,6 +73,7 @@ func serve(args []string) error {
 	namespace := fs.String("namespace", "civilflow", "Temporal namespace")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	calDir := fs.String("calendar-dir", "", "extra legal-calendar data files (*.yaml), e.g. a newly published year")
+	procDir := fs.String("procedures-dir", "", "extra procedure definitions (*.yaml) to load at start, validated like the built-in ones")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -86,7 +88,7 @@ func serve(args []string) error {
 	began := time.Now()
 	a, err := app.Start(ctx, app.Config{
 		DataDir: *dataDir, Listen: *listen, TemporalAddress: *temporalAddr,
-		EmbeddedAddress: *embeddedAddr, Namespace: *namespace, CalendarDir: *calDir, Logger: log,
+		EmbeddedAddress: *embeddedAddr, Namespace: *namespace, CalendarDir: *calDir, ProceduresDir: *procDir, Logger: log,
 	})
 	if err != nil {
 		return err
