@@ -13,12 +13,13 @@ type Text struct {
 
 // Kinds of stage the interpreter runs.
 const (
-	KindCheck     = "check"     // automated checks; route on pass or fail
-	KindTask      = "task"      // a human task for a role, with named actions
-	KindApplicant = "applicant" // the applicant must act, optionally within a window
-	KindWait      = "wait"      // a timer; some actions are allowed meanwhile
-	KindIssue     = "issue"     // issue a document into the registry
-	KindEnd       = "end"       // the case ends with an outcome
+	KindCheck     = "check"       // automated checks; route on pass or fail
+	KindTask      = "task"        // a human task for a role, with named actions
+	KindApplicant = "applicant"   // the applicant must act, optionally within a window
+	KindWait      = "wait"        // a timer; some actions are allowed meanwhile
+	KindIssue     = "issue"       // issue a document into the registry
+	KindSign      = "countersign" // parallel opinions of several roles or units
+	KindEnd       = "end"         // the case ends with an outcome
 )
 
 // Outcomes a case can end with.
@@ -160,12 +161,41 @@ type Stage struct {
 	Actions []Action `json:"actions,omitempty" yaml:"actions"`
 	Timer   *Timer   `json:"timer,omitempty" yaml:"timer"`
 
+	// countersign: every signer gives an opinion (agree or disagree); the
+	// stage passes when Mode is met (all agree, any agrees, Quorum agree)
+	// and fails as soon as it no longer can be.
+	Signers []Signer `json:"signers,omitempty" yaml:"signers"`
+	Mode    string   `json:"mode,omitempty" yaml:"mode"`
+	Quorum  int      `json:"quorum,omitempty" yaml:"quorum"`
+
 	// issue
 	Document string `json:"document,omitempty" yaml:"document"`
 	Next     string `json:"next,omitempty" yaml:"next"`
 
 	// end
 	Outcome string `json:"outcome,omitempty" yaml:"outcome"`
+}
+
+// Countersign modes.
+const (
+	ModeAll    = "all"    // 会签: every signer must agree
+	ModeAny    = "any"    // 或签: one agreement suffices
+	ModeQuorum = "quorum" // at least Quorum signers must agree
+)
+
+// Countersign actions, taken by a signer on their own slot.
+const (
+	ActionAgree    = "agree"
+	ActionDisagree = "disagree"
+)
+
+// Signer is one slot of a countersign: a role (at a level) whose holder
+// gives an opinion. Two slots are never signed by the same person.
+type Signer struct {
+	ID    string `json:"id" yaml:"id"`
+	Title Text   `json:"title" yaml:"title"`
+	Role  string `json:"role" yaml:"role"`
+	Level string `json:"level,omitempty" yaml:"level"`
 }
 
 // CheckRef names an automated check; OnFail overrides the stage's route

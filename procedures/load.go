@@ -223,6 +223,8 @@ func Validate(d *Definition, cat Catalog) error {
 			}
 		case KindTask, KindApplicant, KindWait:
 			validateActions(s, cat, fail)
+		case KindSign:
+			validateSigners(s, cat, fail)
 		case KindIssue:
 			if !slices.Contains(cat.Documents, s.Document) {
 				fail("%s: unknown document %q", where, s.Document)
@@ -303,6 +305,43 @@ func validateClocks(d *Definition, stages map[string]Stage, cat Catalog, fail fu
 				fail("%s: extension: unknown role %q", where, x.By)
 			}
 		}
+	}
+}
+
+func validateSigners(s Stage, cat Catalog, fail func(string, ...any)) {
+	where := fmt.Sprintf("stage %q", s.ID)
+	if len(s.Signers) == 0 || s.OnPass == "" || s.OnFail == "" {
+		fail("%s: a countersign needs signers, onPass and onFail", where)
+	}
+	ids := map[string]bool{}
+	for _, g := range s.Signers {
+		if g.ID == "" || ids[g.ID] {
+			fail("%s: signers need unique ids", where)
+		}
+		ids[g.ID] = true
+		if !slices.Contains(cat.Roles, g.Role) {
+			fail("%s: signer %q: unknown role %q", where, g.ID, g.Role)
+		}
+		switch g.Level {
+		case LevelOffice, LevelPrefecture, LevelProvince, LevelNation:
+		default:
+			fail("%s: signer %q: unknown level %q", where, g.ID, g.Level)
+		}
+	}
+	switch s.Mode {
+	case ModeAll, ModeAny:
+	case ModeQuorum:
+		if s.Quorum < 1 || s.Quorum > len(s.Signers) {
+			fail("%s: quorum must be between 1 and the number of signers", where)
+		}
+	default:
+		fail("%s: unknown mode %q (all, any or quorum)", where, s.Mode)
+	}
+	if len(s.Actions) > 0 {
+		fail("%s: a countersign takes agree and disagree from its signers, not actions", where)
+	}
+	if s.Timer != nil {
+		validateActions(Stage{ID: s.ID, Timer: s.Timer}, cat, fail)
 	}
 }
 

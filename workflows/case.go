@@ -109,10 +109,13 @@ func (c *caseRun) validate(req ActRequest) error {
 		return rejected("case %s is being processed; try again", c.state.CaseID)
 	}
 	if name, ok := strings.CutPrefix(req.Action, procedures.ExtendAction); ok {
-		if len(c.stage.Actions) == 0 {
+		if len(c.stage.Actions) == 0 && c.stage.Kind != procedures.KindSign {
 			return rejected("no action is possible at stage %q", c.stage.ID)
 		}
 		return c.validateExtension(name, req)
+	}
+	if c.stage.Kind == procedures.KindSign {
+		return c.validateVote(req)
 	}
 	a, ok := c.stage.Action(req.Action)
 	if !ok {
@@ -171,6 +174,9 @@ func (c *caseRun) run(ctx workflow.Context) error {
 			return temporal.NewNonRetryableApplicationError("stage "+id+" missing from definition", "BadDefinition", nil)
 		}
 		c.enter(st)
+		if st.Kind == procedures.KindSign {
+			c.openSlots(st)
+		}
 		if err := c.updateClocks(ctx, st.ID); err != nil {
 			return err
 		}
@@ -211,9 +217,20 @@ func (c *caseRun) refreshActions() {
 		c.state.NextActions = append(c.state.NextActions, NextAction{Action: a.ID, Title: a.Title, By: a.By,
 			Office: office, OpinionRequired: a.OpinionRequired})
 	}
+	if c.stage.Kind == procedures.KindSign {
+		for _, s := range c.state.Signatures {
+			if s.Status != SlotOpen {
+				continue
+			}
+			c.state.NextActions = append(c.state.NextActions,
+				NextAction{Action: procedures.ActionAgree, Title: procedures.Text{Zh: "同意（" + s.Title.Zh + "）", En: "Agree (" + s.Title.En + ")"}, By: s.Role, Office: s.Office},
+				NextAction{Action: procedures.ActionDisagree, Title: procedures.Text{Zh: "不同意（" + s.Title.Zh + "）", En: "Disagree (" + s.Title.En + ")"}, By: s.Role, Office: s.Office, OpinionRequired: true})
+		}
+	}
+	waiting := len(c.stage.Actions) > 0 || c.stage.Kind == procedures.KindSign
 	for _, cs := range c.state.Clocks {
 		def, _ := c.def.Clock(cs.Name)
-		if cs.Status == ClockRunning && !cs.Extended && def.Extension != nil && len(c.stage.Actions) > 0 {
+		if cs.Status == ClockRunning && !cs.Extended && def.Extension != nil && waiting {
 			c.state.NextActions = append(c.state.NextActions, NextAction{
 				Action: procedures.ExtendAction + cs.Name,
 				Title:  procedures.Text{Zh: "延长" + cs.Title.Zh, En: "Extend: " + cs.Title.En},
@@ -408,6 +425,23 @@ func (c *caseRun) apply(ctx workflow.Context, st procedures.Stage, due *Deadline
 		}
 		c.pending = nil
 		c.applied++
+		if err := c.record(ctx); err != nil {
+			return "", false, err
+		}
+		c.settled = true
+		return "", true, nil
+	}
+	if st.Kind == procedures.KindSign {
+		next := c.vote(ctx, st, req)
+		c.pending = nil
+		c.applied++
+		if next != "" {
+			if due != nil {
+				c.closeDeadline(due.Name)
+			}
+			return next, false, nil
+		}
+		c.refreshActions()
 		if err := c.record(ctx); err != nil {
 			return "", false, err
 		}

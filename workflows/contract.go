@@ -126,6 +126,7 @@ type CaseState struct {
 	NextActions      []NextAction     `json:"nextActions"`
 	Deadlines        []Deadline       `json:"deadlines"`
 	Clocks           []ClockState     `json:"clocks"`
+	Signatures       []Signature      `json:"signatures,omitempty"`
 	Documents        []Document       `json:"documents"`
 	Flags            []string         `json:"flags,omitempty"`
 	Timeline         []Event          `json:"timeline"`
@@ -198,6 +199,19 @@ type Reminder struct {
 	Before int       `json:"before"` // units before the last day
 	At     time.Time `json:"at"`
 	Sent   bool      `json:"sent"`
+}
+
+// Signature is one slot of a countersign and the opinion given in it.
+type Signature struct {
+	Slot      string          `json:"slot"`
+	Title     procedures.Text `json:"title"`
+	Role      string          `json:"role"`
+	Office    string          `json:"office"`
+	Status    string          `json:"status"` // open, agreed, disagreed, not-needed
+	Actor     string          `json:"actor,omitempty"`
+	ActorName string          `json:"actorName,omitempty"`
+	Opinion   string          `json:"opinion,omitempty"`
+	At        *time.Time      `json:"at,omitempty"`
 }
 
 // Document is an issued certificate.
