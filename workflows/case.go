@@ -30,6 +30,9 @@ type caseRun struct {
 	queued  int         // actions handed to the main loop so far
 	unsaved []Event     // timeline entries not yet written to the store
 	lastDay string      // last day of the most recent statutory period
+	// resuming is true from a continue-as-new until the case first leaves
+	// the stage it resumed in.
+	resuming bool
 }
 
 // CaseWorkflow runs one case through its procedure definition.
@@ -44,9 +47,15 @@ func CaseWorkflow(ctx workflow.Context, in CaseInput) (CaseState, error) {
 	if err := c.registerHandlers(ctx); err != nil {
 		return CaseState{}, err
 	}
-	c.event(ctx, Event{Actor: in.Submitter.Subject, ActorName: in.Submitter.Name, Action: "submit",
-		Office: in.Office, StageTo: in.Procedure.Start, Basis: strings.Join(in.Procedure.LegalBasis, "；")})
-	if err := c.run(ctx); err != nil {
+	start := in.Procedure.Start
+	if r := in.Resume; r != nil {
+		c.state, c.lastDay, c.resuming = r.State, r.LastDay, true
+		start = r.State.Stage
+	} else {
+		c.event(ctx, Event{Actor: in.Submitter.Subject, ActorName: in.Submitter.Name, Action: "submit",
+			Office: in.Office, StageTo: in.Procedure.Start, Basis: strings.Join(in.Procedure.LegalBasis, "；")})
+	}
+	if err := c.run(ctx, start); err != nil {
 		return c.state, err
 	}
 	// Let update handlers that wait for the end return their answer.
@@ -165,20 +174,23 @@ func holdsRole(a Actor, role, office string) bool {
 	return false
 }
 
-// run walks the definition from the start stage until an end stage.
-func (c *caseRun) run(ctx workflow.Context) error {
-	id := c.def.Start
+// run walks the definition from stage id until an end stage.
+func (c *caseRun) run(ctx workflow.Context, id string) error {
 	for {
 		st, ok := c.def.Stage(id)
 		if !ok {
 			return temporal.NewNonRetryableApplicationError("stage "+id+" missing from definition", "BadDefinition", nil)
 		}
 		c.enter(st)
-		if st.Kind == procedures.KindSign {
-			c.openSlots(st)
-		}
-		if err := c.updateClocks(ctx, st.ID); err != nil {
-			return err
+		// A resumed case re-enters the stage it was waiting in: its slots,
+		// clocks and periods are already in its state.
+		if !c.resuming {
+			if st.Kind == procedures.KindSign {
+				c.openSlots(st)
+			}
+			if err := c.updateClocks(ctx, st.ID); err != nil {
+				return err
+			}
 		}
 		c.refreshActions()
 		var next string
@@ -343,18 +355,26 @@ func (c *caseRun) end(ctx workflow.Context, st procedures.Stage) error {
 func (c *caseRun) wait(ctx workflow.Context, st procedures.Stage) (string, error) {
 	var due *Deadline
 	if st.Timer != nil {
-		d, err := c.deadline(ctx, st)
-		if err != nil {
-			return "", err
+		if d, ok := c.activeDeadline(st.Timer.Name); ok && c.resuming {
+			due = &d
+		} else {
+			d, err := c.deadline(ctx, st)
+			if err != nil {
+				return "", err
+			}
+			due = &d
 		}
-		due = &d
 	}
+	c.resuming = false
 	if err := c.record(ctx); err != nil {
 		return "", err
 	}
 	c.settled = true
 	arrived := func() bool { return c.pending != nil }
 	for {
+		if err := c.maybeContinueAsNew(ctx); err != nil {
+			return "", err
+		}
 		w := c.nextWake(due)
 		if w.kind == wakeNone {
 			if err := workflow.Await(ctx, arrived); err != nil {
@@ -482,6 +502,45 @@ func (c *caseRun) apply(ctx workflow.Context, st procedures.Stage, due *Deadline
 	c.pending = nil
 	c.applied++
 	return a.Next, false, nil
+}
+
+func (c *caseRun) activeDeadline(name string) (Deadline, bool) {
+	for _, d := range c.state.Deadlines {
+		if d.Name == name && d.Active {
+			return d, true
+		}
+	}
+	return Deadline{}, false
+}
+
+// maybeContinueAsNew starts a fresh history once this one is long, at a
+// wait with no action pending, carrying the state over. Cases that last
+// years (county-to-city conversion, benefits under periodic review) stay
+// cheap to replay.
+func (c *caseRun) maybeContinueAsNew(ctx workflow.Context) error {
+	limit := c.in.HistoryLimit
+	if limit <= 0 {
+		limit = DefaultHistoryLimit
+	}
+	info := workflow.GetInfo(ctx)
+	if !info.GetContinueAsNewSuggested() && info.GetCurrentHistoryLength() < limit {
+		return nil
+	}
+	// Handlers still answering (a settled query-like update) finish first;
+	// one that handed over an action waits for this loop, so apply it first.
+	if err := workflow.Await(ctx, func() bool { return c.pending != nil || workflow.AllHandlersFinished(ctx) }); err != nil {
+		return err
+	}
+	if c.pending != nil {
+		return nil
+	}
+	next := c.in
+	st := c.state
+	if n := len(st.Timeline); n > TimelineKept {
+		st.Timeline = append([]Event(nil), st.Timeline[n-TimelineKept:]...)
+	}
+	next.Resume = &Resumption{State: st, LastDay: c.lastDay}
+	return workflow.NewContinueAsNewError(ctx, CaseWorkflowName, next)
 }
 
 func (c *caseRun) closeDeadline(name string) {

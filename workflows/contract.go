@@ -87,6 +87,26 @@ type CaseInput struct {
 	Parties    []Party               `json:"parties"`
 	Form       json.RawMessage       `json:"form"`
 	ReceivedAt time.Time             `json:"receivedAt"`
+	// Resume carries a case across continue-as-new: a case that lasts years
+	// starts a fresh history now and then, keeping where it stood.
+	Resume *Resumption `json:"resume,omitempty"`
+	// HistoryLimit is the number of history events after which the case
+	// continues as new at its next wait (0: DefaultHistoryLimit).
+	HistoryLimit int `json:"historyLimit,omitempty"`
+}
+
+// DefaultHistoryLimit keeps histories far below Temporal's limits while
+// rarely continuing as new: a marriage takes ~30 events.
+const DefaultHistoryLimit = 2000
+
+// TimelineKept is how many timeline entries a case carries across
+// continue-as-new; the full trail is in the store's audit entries.
+const TimelineKept = 200
+
+// Resumption is where a continued case stood.
+type Resumption struct {
+	State   CaseState `json:"state"`
+	LastDay string    `json:"lastDay,omitempty"` // last day of the previous statutory period
 }
 
 // ActRequest is one action on a case.
