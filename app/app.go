@@ -70,7 +70,7 @@ var SearchAttributes = map[string]enums.IndexedValueType{
 }
 
 // Roles are the roles the policy knows; definitions may name them.
-var Roles = []string{policies.RoleRegistrar, policies.RoleSupervisor, policies.RoleAdmin}
+var Roles = []string{policies.RoleRegistrar, policies.RoleSupervisor, policies.RoleAdmin, policies.RoleApprover, policies.RoleAssessor}
 
 // Start brings civilflow up and returns once the API accepts requests.
 // On error everything already started is stopped again.

@@ -33,9 +33,9 @@ type Request struct {
 	Subject string
 	// Grants are the roles the subject holds, each in a jurisdiction.
 	Grants []Grant
-	// Object is what is asked about: "procedure", "case", "inbox", "applications".
+	// Object is what is asked about: one of the Object* constants.
 	Object string
-	// Action is "read", "list", "submit" or "act".
+	// Action is one of the Action* constants.
 	Action string
 	// Division is the case's office (for case objects), or the office a case
 	// is submitted to.
@@ -241,12 +241,13 @@ func checkRule(f []string) error {
 		return fmt.Errorf("unknown role %q", f[1])
 	}
 	switch f[2] {
-	case ObjectProcedure, ObjectCase, ObjectInbox, ObjectApplications, ObjectCalendar, ObjectDeadlines:
+	case ObjectProcedure, ObjectCase, ObjectInbox, ObjectApplications, ObjectCalendar, ObjectDeadlines,
+		ObjectAudit, ObjectSupervision:
 	default:
 		return fmt.Errorf("unknown object %q", f[2])
 	}
 	switch f[3] {
-	case ActionRead, ActionList, ActionSubmit, ActionAct:
+	case ActionRead, ActionList, ActionSubmit, ActionAct, ActionExport, ActionVerify:
 	default:
 		return fmt.Errorf("unknown action %q", f[3])
 	}

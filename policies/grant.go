@@ -21,6 +21,15 @@ const (
 	RoleSupervisor = "supervisor"
 	// RoleAdmin may do everything on cases in its jurisdiction.
 	RoleAdmin = "admin"
+	// RoleApprover decides where a procedure puts the decision with the
+	// head of an office or a government (审批人/负责人): county approval of a
+	// benefit, a provincial government's or the State Council's decision,
+	// and the extension of a time limit.
+	RoleApprover = "approver"
+	// RoleAssessor is a contracted third party (第三方评估机构) that does
+	// assessments and attaches its report; it sees only the cases of its
+	// jurisdiction and decides nothing.
+	RoleAssessor = "assessor"
 )
 
 // Objects named by policy rows and requests.
@@ -37,6 +46,12 @@ const (
 	ObjectCalendar = "calendar"
 	// ObjectDeadlines is the supervision list of near-due and overdue cases.
 	ObjectDeadlines = "deadlines"
+	// ObjectAudit is a case's audit record: its trail (read), its exports
+	// (export) and the integrity of the audit chains (verify).
+	ObjectAudit = "audit"
+	// ObjectSupervision is the supervision views of a jurisdiction:
+	// statistics and the log of who read whose personal data.
+	ObjectSupervision = "supervision"
 )
 
 // Actions named by policy rows and requests.
@@ -49,6 +64,11 @@ const (
 	ActionSubmit = "submit"
 	// ActionAct performs a human action (decide, correct, withdraw …) on a case.
 	ActionAct = "act"
+	// ActionExport takes a copy of records out of the system (case file,
+	// CSV, raw history).
+	ActionExport = "export"
+	// ActionVerify checks the audit chains for tampering.
+	ActionVerify = "verify"
 )
 
 // Nationwide is the division code whose holder covers every division.
@@ -57,7 +77,7 @@ const Nationwide = "000000"
 // IsRole reports whether role is one of the known roles.
 func IsRole(role string) bool {
 	switch role {
-	case RoleApplicant, RoleRegistrar, RoleSupervisor, RoleAdmin:
+	case RoleApplicant, RoleRegistrar, RoleSupervisor, RoleAdmin, RoleApprover, RoleAssessor:
 		return true
 	}
 	return false

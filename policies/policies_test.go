@@ -70,6 +70,28 @@ func TestDefaultPolicyDecisions(t *testing.T) {
 		{"nationwide admin reads anywhere", []string{"admin:000000"}, ObjectCase, ActionRead, "110105", false, true},
 		{"province admin acts outside", []string{"admin:410000"}, ObjectCase, ActionAct, "420100", false, false},
 
+		// Audit and supervision.
+		{"party cannot read its own audit trail", nil, ObjectAudit, ActionRead, "410105", true, false},
+		{"party cannot export its case file", nil, ObjectAudit, ActionExport, "410105", true, false},
+		{"applicant cannot verify", nil, ObjectAudit, ActionVerify, "", false, false},
+		{"applicant has no supervision views", nil, ObjectSupervision, ActionRead, "410105", false, false},
+		{"registrar reads the trail in its jurisdiction", []string{"registrar:410100"}, ObjectAudit, ActionRead, "410105", false, true},
+		{"registrar cannot read the trail outside", []string{"registrar:410100"}, ObjectAudit, ActionRead, "420105", false, false},
+		{"registrar cannot export", []string{"registrar:410100"}, ObjectAudit, ActionExport, "410105", false, false},
+		{"registrar cannot verify", []string{"registrar:410100"}, ObjectAudit, ActionVerify, "", false, false},
+		{"registrar has no supervision views", []string{"registrar:410100"}, ObjectSupervision, ActionRead, "410105", false, false},
+		{"supervisor reads the trail in jurisdiction", []string{"supervisor:410000"}, ObjectAudit, ActionRead, "410105", false, true},
+		{"supervisor exports in jurisdiction", []string{"supervisor:410000"}, ObjectAudit, ActionExport, "410105", false, true},
+		{"supervisor cannot export outside", []string{"supervisor:410000"}, ObjectAudit, ActionExport, "420105", false, false},
+		{"supervisor verifies the chains", []string{"supervisor:410105"}, ObjectAudit, ActionVerify, "", false, true},
+		{"supervisor views its own division", []string{"supervisor:410000"}, ObjectSupervision, ActionRead, "410000", false, true},
+		{"supervisor views a division within", []string{"supervisor:410000"}, ObjectSupervision, ActionRead, "410100", false, true},
+		{"district supervisor cannot view its province", []string{"supervisor:410105"}, ObjectSupervision, ActionRead, "410000", false, false},
+		{"supervisor cannot act on the audit record", []string{"supervisor:000000"}, ObjectAudit, ActionAct, "410105", false, false},
+		{"nationwide admin exports anywhere", []string{"admin:000000"}, ObjectAudit, ActionExport, "650102", false, true},
+		{"province admin views outside", []string{"admin:410000"}, ObjectSupervision, ActionRead, "420000", false, false},
+		{"admin verifies", []string{"admin:410000"}, ObjectAudit, ActionVerify, "", false, true},
+
 		// Several grants: any one suffices.
 		{"second grant allows", []string{"supervisor:420000", "registrar:410100"}, ObjectCase, ActionAct, "410105", false, true},
 		{"no grant covers", []string{"supervisor:410000", "registrar:420100"}, ObjectCase, ActionAct, "410105", false, false},
