@@ -213,8 +213,11 @@ type Action struct {
 	By              string `json:"by" yaml:"by"` // a role, or ByParty
 	Next            string `json:"next" yaml:"next"`
 	OpinionRequired bool   `json:"opinionRequired,omitempty" yaml:"opinionRequired"`
-	Effect          string `json:"effect,omitempty" yaml:"effect"` // a named registry effect applied when taken
-	Basis           string `json:"basis,omitempty" yaml:"basis"`
+	// AttachmentRequired: the action must hand in a document (e.g. the
+	// assessor's report, the expert evaluation).
+	AttachmentRequired bool   `json:"attachmentRequired,omitempty" yaml:"attachmentRequired"`
+	Effect             string `json:"effect,omitempty" yaml:"effect"` // a named registry effect applied when taken
+	Basis              string `json:"basis,omitempty" yaml:"basis"`
 }
 
 // Timer is a statutory period during a stage.

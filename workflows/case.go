@@ -117,6 +117,9 @@ func (c *caseRun) validate(req ActRequest) error {
 	if c.pending != nil {
 		return rejected("case %s is being processed; try again", c.state.CaseID)
 	}
+	if len(req.Attachments) > MaxAttachments || len(req.Opinion) > MaxOpinion {
+		return rejected("at most %d attachments and %d bytes of opinion per action", MaxAttachments, MaxOpinion)
+	}
 	if name, ok := strings.CutPrefix(req.Action, procedures.ExtendAction); ok {
 		if len(c.stage.Actions) == 0 && c.stage.Kind != procedures.KindSign {
 			return rejected("no action is possible at stage %q", c.stage.ID)
@@ -152,6 +155,9 @@ func (c *caseRun) validate(req ActRequest) error {
 	}
 	if a.OpinionRequired && strings.TrimSpace(req.Opinion) == "" {
 		return rejected("action %q requires an opinion stating the reasons", a.ID)
+	}
+	if a.AttachmentRequired && len(req.Attachments) == 0 {
+		return rejected("action %q requires the document it relies on as an attachment", a.ID)
 	}
 	return nil
 }
@@ -498,7 +504,7 @@ func (c *caseRun) apply(ctx workflow.Context, st procedures.Stage, due *Deadline
 		office = procedures.OfficeAt(c.in.Office, st.Level)
 	}
 	c.event(ctx, Event{Actor: req.Actor.Subject, ActorName: req.Actor.Name, Role: role, Office: office,
-		Action: a.ID, StageFrom: st.ID, StageTo: a.Next, Opinion: req.Opinion, Basis: a.Basis})
+		Action: a.ID, StageFrom: st.ID, StageTo: a.Next, Opinion: req.Opinion, Basis: a.Basis, Attachments: req.Attachments})
 	c.pending = nil
 	c.applied++
 	return a.Next, false, nil

@@ -111,9 +111,25 @@ type Resumption struct {
 
 // ActRequest is one action on a case.
 type ActRequest struct {
-	Action  string `json:"action"`
-	Actor   Actor  `json:"actor"`
-	Opinion string `json:"opinion,omitempty"`
+	Action      string       `json:"action"`
+	Actor       Actor        `json:"actor"`
+	Opinion     string       `json:"opinion,omitempty"`
+	Attachments []Attachment `json:"attachments,omitempty"`
+}
+
+// Limits on what one action may carry into the history.
+const (
+	MaxAttachments = 20
+	MaxOpinion     = 8000
+)
+
+// Attachment is a document handed in with an action (an assessment
+// report, a map, a court judgment): its title and where it is kept, with a
+// digest so the record shows which version was relied on.
+type Attachment struct {
+	Title     string `json:"title"`
+	Reference string `json:"reference"`
+	SHA256    string `json:"sha256,omitempty"`
 }
 
 // SettledRequest asks for the state once the case is settled.
@@ -256,6 +272,8 @@ type Event struct {
 	StageTo   string    `json:"stageTo,omitempty"`
 	Opinion   string    `json:"opinion,omitempty"`
 	Basis     string    `json:"basis,omitempty"`
+	// Attachments handed in with the action.
+	Attachments []Attachment `json:"attachments,omitempty"`
 }
 
 // ChecksInput asks the activities to run a check stage.

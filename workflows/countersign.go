@@ -89,7 +89,8 @@ func (c *caseRun) vote(ctx workflow.Context, st procedures.Stage, req ActRequest
 		next = st.OnFail
 	}
 	c.event(ctx, Event{Actor: req.Actor.Subject, ActorName: req.Actor.Name, Role: s.Role, Office: s.Office,
-		Action: req.Action + ":" + s.Slot, StageFrom: st.ID, StageTo: next, Opinion: req.Opinion, Basis: st.Basis})
+		Action: req.Action + ":" + s.Slot, StageFrom: st.ID, StageTo: next, Opinion: req.Opinion, Basis: st.Basis,
+		Attachments: req.Attachments})
 	if next != "" {
 		// Slots nobody needs any more are closed, not left for someone to sign.
 		for j := range c.state.Signatures {
