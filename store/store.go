@@ -166,9 +166,12 @@ func loadMigrations(fsys fs.FS, dir string) ([]migration, error) {
 		ms = append(ms, migration{version: v, name: base, sql: string(body)})
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("store: migration %s: expected version %d (versions must be 1, 2, 3… without gaps or duplicates)", m.name, i+1)
+	// Gaps are allowed: work on separate branches takes numbers ahead of
+	// merging, and every version is recorded on its own, so one merged later
+	// with a lower number is still applied. A number used twice is a mistake.
+	for i := 1; i < len(ms); i++ {
+		if ms[i].version == ms[i-1].version {
+			return nil, fmt.Errorf("store: migrations %s and %s share version %d", ms[i-1].name, ms[i].name, ms[i].version)
 		}
 	}
 	return ms, nil

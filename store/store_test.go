@@ -99,9 +99,9 @@ func TestLoadMigrationsRejectsBadNumbering(t *testing.T) {
 		wantErr bool
 	}{
 		{"in order", []string{"0001_a.sql", "0002_b.sql"}, false},
-		{"gap", []string{"0001_a.sql", "0003_c.sql"}, true},
+		{"gap (a branch merged later fills it)", []string{"0001_a.sql", "0003_c.sql"}, false},
 		{"duplicate", []string{"0001_a.sql", "0001_b.sql"}, true},
-		{"starts at 2", []string{"0002_b.sql"}, true},
+		{"duplicate after a gap", []string{"0001_a.sql", "0004_b.sql", "0004_c.sql"}, true},
 		{"no underscore", []string{"0001.sql"}, true},
 		{"not a number", []string{"one_a.sql"}, true},
 	}
