@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"go.temporal.io/sdk/temporal"
 
@@ -22,15 +23,15 @@ func (a *Activities) ComputeDeadline(_ context.Context, in workflows.DeadlineInp
 		return workflows.DeadlineResult{}, calendarErr(err)
 	}
 	res := workflows.DeadlineResult{LastDay: d.Last.String(), Rule: d.Rule, CalendarVersion: d.CalendarVersion}
-	for _, before := range in.Reminders {
+	befores := slices.Clone(in.Reminders)
+	slices.Sort(befores)
+	slices.Reverse(befores)
+	for _, before := range slices.Compact(befores) {
 		day, err := a.reminderDay(d.Last, before, calendar.Unit(in.Unit))
 		if err != nil {
 			return workflows.DeadlineResult{}, calendarErr(err)
 		}
-		if res.ReminderDays == nil {
-			res.ReminderDays = map[int]string{}
-		}
-		res.ReminderDays[before] = day.String()
+		res.ReminderDays = append(res.ReminderDays, workflows.ReminderDay{Before: before, Day: day.String()})
 	}
 	return res, nil
 }

@@ -146,6 +146,12 @@ type Stage struct {
 	Kind  string `json:"kind" yaml:"kind"`
 	Title Text   `json:"title" yaml:"title"`
 	Basis string `json:"basis,omitempty" yaml:"basis"`
+	// ReturnTo lists earlier stages this stage may send the case back to
+	// (退回), with an opinion, by whoever may act here.
+	ReturnTo []string `json:"returnTo,omitempty" yaml:"returnTo"`
+	// DistinctFrom asks for four eyes: nobody who decided at one of these
+	// stages may decide here.
+	DistinctFrom []string `json:"distinctFrom,omitempty" yaml:"distinctFrom"`
 	// Level is where the stage's roles must be held, relative to the case's
 	// office: "" (the office itself), prefecture, province or nation. A
 	// multi-level chain (county → prefecture → province → ministry) is a
@@ -178,9 +184,10 @@ type Stage struct {
 
 // Countersign modes.
 const (
-	ModeAll    = "all"    // 会签: every signer must agree
-	ModeAny    = "any"    // 或签: one agreement suffices
-	ModeQuorum = "quorum" // at least Quorum signers must agree
+	ModeAll        = "all"        // 会签: every signer must agree
+	ModeAny        = "any"        // 或签: one agreement suffices
+	ModeQuorum     = "quorum"     // at least Quorum signers must agree
+	ModeSequential = "sequential" // 依次: every signer must agree, one after the other in order
 )
 
 // Countersign actions, taken by a signer on their own slot.
@@ -197,6 +204,10 @@ type Signer struct {
 	Role  string `json:"role" yaml:"role"`
 	Level string `json:"level,omitempty" yaml:"level"`
 }
+
+// ReturnAction is the prefix of the action that sends a case back to an
+// earlier stage: "return:<stage>".
+const ReturnAction = "return:"
 
 // CheckRef names an automated check; OnFail overrides the stage's route
 // for this check alone (e.g. a registry mismatch waits for proof instead
@@ -266,6 +277,9 @@ func (s Stage) targets() []string {
 	}
 	for _, a := range s.Actions {
 		add(a.Next)
+	}
+	for _, r := range s.ReturnTo {
+		add(r)
 	}
 	if s.Timer != nil {
 		add(s.Timer.OnExpiry)

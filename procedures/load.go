@@ -211,6 +211,14 @@ func Validate(d *Definition, cat Catalog) error {
 				fail("%s: transition to unknown stage %q", where, t)
 			}
 		}
+		for _, d := range s.DistinctFrom {
+			if _, ok := stages[d]; !ok {
+				fail("%s: distinctFrom: unknown stage %q", where, d)
+			}
+		}
+		if len(s.ReturnTo) > 0 && s.Kind != KindTask && s.Kind != KindSign {
+			fail("%s: only a task or a countersign can return a case", where)
+		}
 		switch s.Kind {
 		case KindCheck:
 			if len(s.Checks) == 0 || s.OnPass == "" || s.OnFail == "" {
@@ -329,7 +337,7 @@ func validateSigners(s Stage, cat Catalog, fail func(string, ...any)) {
 		}
 	}
 	switch s.Mode {
-	case ModeAll, ModeAny:
+	case ModeAll, ModeAny, ModeSequential:
 	case ModeQuorum:
 		if s.Quorum < 1 || s.Quorum > len(s.Signers) {
 			fail("%s: quorum must be between 1 and the number of signers", where)

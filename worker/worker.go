@@ -23,6 +23,7 @@ func Register(r sdkworker.Registry, acts *activities.Activities) {
 		workflows.ActivityApplyEffect:      acts.ApplyEffect,
 		workflows.ActivityRecordTransition: acts.RecordTransition,
 		workflows.ActivityCountRemaining:   acts.CountRemaining,
+		workflows.ActivityFindHolders:      acts.FindHolders,
 	} {
 		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
 	}

@@ -79,8 +79,8 @@ func (c *caseRun) registerHandlers(ctx workflow.Context) error {
 		return err
 	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateAct, c.handleAct,
-		workflow.UpdateHandlerOptions{Validator: func(_ workflow.Context, req ActRequest) error {
-			return c.validate(req)
+		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, req ActRequest) error {
+			return c.validate(ctx, req)
 		}})
 }
 
@@ -92,7 +92,7 @@ func (c *caseRun) handleAct(ctx workflow.Context, req ActRequest) (CaseState, er
 	if err := workflow.Await(ctx, func() bool { return c.pending == nil && c.settled }); err != nil {
 		return CaseState{}, err
 	}
-	if err := c.validate(req); err != nil {
+	if err := c.validate(ctx, req); err != nil {
 		return CaseState{}, err
 	}
 	c.queued++
@@ -110,7 +110,7 @@ func rejected(format string, a ...any) error {
 // validate decides whether an action fits the case now: the stage, the
 // actor's role and jurisdiction, separation of duties and the opinion rule.
 // It runs before the update enters history, so a rejection changes nothing.
-func (c *caseRun) validate(req ActRequest) error {
+func (c *caseRun) validate(ctx workflow.Context, req ActRequest) error {
 	if c.state.Status == StatusClosed {
 		return rejected("case %s is closed (%s)", c.state.CaseID, c.state.Outcome)
 	}
@@ -125,6 +125,9 @@ func (c *caseRun) validate(req ActRequest) error {
 			return rejected("no action is possible at stage %q", c.stage.ID)
 		}
 		return c.validateExtension(name, req)
+	}
+	if handled, err := c.validateTask(ctx, req); handled {
+		return err
 	}
 	if c.stage.Kind == procedures.KindSign {
 		return c.validateVote(req)
@@ -146,11 +149,17 @@ func (c *caseRun) validate(req ActRequest) error {
 			return rejected("action %q can be taken only by a party to the case", a.ID)
 		}
 	} else {
-		if office := procedures.OfficeAt(c.in.Office, c.stage.Level); !holdsRole(req.Actor, a.By, office) {
+		if office := c.actionOffice(c.stage); !holdsRole(req.Actor, a.By, office) {
 			return rejected("action %q requires the role %s in a jurisdiction covering %s", a.ID, a.By, office)
 		}
 		if party {
 			return rejected("a party to the case cannot decide it (separation of duties)")
+		}
+		if err := c.checkHolder(req.Actor); err != nil {
+			return err
+		}
+		if err := c.checkDistinct(c.stage, req.Actor); err != nil {
+			return err
 		}
 	}
 	if a.OpinionRequired && strings.TrimSpace(req.Opinion) == "" {
@@ -197,6 +206,9 @@ func (c *caseRun) run(ctx workflow.Context, id string) error {
 			if err := c.updateClocks(ctx, st.ID); err != nil {
 				return err
 			}
+			if err := c.assign(ctx, st); err != nil {
+				return err
+			}
 		}
 		c.refreshActions()
 		var next string
@@ -223,6 +235,17 @@ func (c *caseRun) enter(st procedures.Stage) {
 	c.state.Stage, c.state.StageKind, c.state.StageTitle = st.ID, st.Kind, st.Title
 }
 
+// isTaskAction reports whether action is one of the task actions every
+// human stage understands rather than one of the stage's own.
+func isTaskAction(action string) bool {
+	switch action {
+	case ActionClaim, ActionRelease, ActionTransfer, ActionDelegate, ActionResolve, ActionTakeBack,
+		ActionUrge, ActionCopy, ActionAddSigner, ActionRemoveSigner:
+		return true
+	}
+	return strings.HasPrefix(action, procedures.ReturnAction)
+}
+
 // refreshActions lists what people may do now: the stage's actions and the
 // extension of any running clock that allows one.
 func (c *caseRun) refreshActions() {
@@ -230,10 +253,23 @@ func (c *caseRun) refreshActions() {
 	for _, a := range c.stage.Actions {
 		office := c.in.Office
 		if a.By != procedures.ByParty {
-			office = procedures.OfficeAt(c.in.Office, c.stage.Level)
+			office = c.actionOffice(c.stage)
 		}
 		c.state.NextActions = append(c.state.NextActions, NextAction{Action: a.ID, Title: a.Title, By: a.By,
 			Office: office, OpinionRequired: a.OpinionRequired})
+	}
+	if as := c.state.Assignment; as != nil && as.Holder == "" {
+		c.state.NextActions = append(c.state.NextActions, NextAction{Action: ActionClaim,
+			Title: procedures.Text{Zh: "认领", En: "Claim"}, By: as.Role, Office: as.Office})
+	}
+	for _, to := range c.stage.ReturnTo {
+		back, _ := c.def.Stage(to)
+		role, office := taskRole(c.stage), c.actionOffice(c.stage)
+		if c.stage.Kind == procedures.KindSign && len(c.stage.Signers) > 0 {
+			role, office = c.stage.Signers[0].Role, procedures.OfficeAt(c.in.Office, c.stage.Signers[0].Level)
+		}
+		c.state.NextActions = append(c.state.NextActions, NextAction{Action: procedures.ReturnAction + to,
+			Title: procedures.Text{Zh: "退回：" + back.Title.Zh, En: "Return to " + back.Title.En}, By: role, Office: office, OpinionRequired: true})
 	}
 	if c.stage.Kind == procedures.KindSign {
 		for _, s := range c.state.Signatures {
@@ -457,7 +493,25 @@ func (c *caseRun) apply(ctx workflow.Context, st procedures.Stage, due *Deadline
 		c.settled = true
 		return "", true, nil
 	}
+	if isTaskAction(req.Action) {
+		next, stay := c.applyTask(ctx, st, req)
+		c.pending = nil
+		c.applied++
+		if !stay {
+			if due != nil {
+				c.closeDeadline(due.Name)
+			}
+			return next, false, nil
+		}
+		c.refreshActions()
+		if err := c.record(ctx); err != nil {
+			return "", false, err
+		}
+		c.settled = true
+		return "", true, nil
+	}
 	if st.Kind == procedures.KindSign {
+		c.state.LastDecision = nil
 		next := c.vote(ctx, st, req)
 		c.pending = nil
 		c.applied++
@@ -501,10 +555,16 @@ func (c *caseRun) apply(ctx workflow.Context, st procedures.Stage, due *Deadline
 	}
 	office := c.in.Office
 	if a.By != procedures.ByParty {
-		office = procedures.OfficeAt(c.in.Office, st.Level)
+		office = c.actionOffice(st)
 	}
 	c.event(ctx, Event{Actor: req.Actor.Subject, ActorName: req.Actor.Name, Role: role, Office: office,
 		Action: a.ID, StageFrom: st.ID, StageTo: a.Next, Opinion: req.Opinion, Basis: a.Basis, Attachments: req.Attachments})
+	c.state.LastDecision = nil
+	if a.By != procedures.ByParty && a.Effect == "" && a.Next != st.ID {
+		// A decision without registry effects may be taken back until the
+		// next stage acts.
+		c.state.LastDecision = &Decision{Actor: req.Actor.Subject, Action: a.ID, From: st.ID, To: a.Next, Seq: c.state.Seq}
+	}
 	c.pending = nil
 	c.applied++
 	return a.Next, false, nil

@@ -125,15 +125,9 @@ func (c *caseRun) setPeriod(ctx workflow.Context, cs *ClockState, res DeadlineRe
 	cs.LastDay, cs.EndsAt, cs.Rule, cs.CalendarVersion = res.LastDay, &end, res.Rule, res.CalendarVersion
 	now := workflow.Now(ctx)
 	cs.Reminders = nil
-	befores := make([]int, 0, len(res.ReminderDays))
-	for b := range res.ReminderDays {
-		befores = append(befores, b)
-	}
-	slices.Sort(befores)
-	slices.Reverse(befores)
-	for _, b := range befores {
-		if at := startOfDay(res.ReminderDays[b]); at.After(now) {
-			cs.Reminders = append(cs.Reminders, Reminder{Before: b, At: at})
+	for _, r := range res.ReminderDays {
+		if at := startOfDay(r.Day); at.After(now) {
+			cs.Reminders = append(cs.Reminders, Reminder{Before: r.Before, At: at})
 		}
 	}
 }

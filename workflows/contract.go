@@ -35,6 +35,7 @@ const (
 	ActivityApplyEffect      = "ApplyEffect"
 	ActivityRecordTransition = "RecordTransition"
 	ActivityCountRemaining   = "CountRemaining"
+	ActivityFindHolders      = "FindHolders"
 )
 
 // Search attributes set for operators (lists come from the store).
@@ -115,7 +116,34 @@ type ActRequest struct {
 	Actor       Actor        `json:"actor"`
 	Opinion     string       `json:"opinion,omitempty"`
 	Attachments []Attachment `json:"attachments,omitempty"`
+	// Targets are the people an action hands the task to, adds as signer or
+	// copies the case to, with the roles the staff directory knows them by.
+	Targets []Actor `json:"targets,omitempty"`
+	// Slot names a countersign slot (remove-signer); Position is "before"
+	// or "after" the actor's own slot (add-signer in a sequential countersign).
+	Slot     string `json:"slot,omitempty"`
+	Position string `json:"position,omitempty"`
 }
+
+// Task actions every human stage understands, beside its own.
+const (
+	ActionClaim        = "claim"         // 认领: take the task from the role's pool
+	ActionRelease      = "release"       // give it back to the pool
+	ActionTransfer     = "transfer"      // 转办: hand it to another holder of the role
+	ActionDelegate     = "delegate"      // 委派: someone works on it, then it comes back
+	ActionResolve      = "resolve"       // the delegate hands it back with an opinion
+	ActionTakeBack     = "take-back"     // 撤回: the last decider takes the decision back
+	ActionUrge         = "urge"          // 催办: nudge whoever holds the case
+	ActionCopy         = "copy"          // 抄送: let readers follow the case
+	ActionAddSigner    = "add-signer"    // 加签
+	ActionRemoveSigner = "remove-signer" // 减签
+)
+
+// UrgeInterval is how often one person may urge the same stage.
+const UrgeInterval = 24 * time.Hour
+
+// MaxReaders caps the people a case is copied to.
+const MaxReaders = 50
 
 // Limits on what one action may carry into the history.
 const (
@@ -163,6 +191,10 @@ type CaseState struct {
 	Deadlines        []Deadline       `json:"deadlines"`
 	Clocks           []ClockState     `json:"clocks"`
 	Signatures       []Signature      `json:"signatures,omitempty"`
+	Assignment       *Assignment      `json:"assignment,omitempty"`
+	LastDecision     *Decision        `json:"lastDecision,omitempty"`
+	Readers          []Reader         `json:"readers,omitempty"`
+	Urges            []Urge           `json:"urges,omitempty"`
 	Documents        []Document       `json:"documents"`
 	Flags            []string         `json:"flags,omitempty"`
 	Timeline         []Event          `json:"timeline"`
@@ -237,13 +269,54 @@ type Reminder struct {
 	Sent   bool      `json:"sent"`
 }
 
+// Assignment is who holds the task of a human stage: its role's pool at an
+// office until someone claims it, or a person; while delegated, the delegate
+// holds it for the owner.
+type Assignment struct {
+	Role       string `json:"role"`
+	Office     string `json:"office"`               // where the role is held (raised when nobody holds it below)
+	RaisedFrom string `json:"raisedFrom,omitempty"` // the office nobody held the role in
+	Holder     string `json:"holder,omitempty"`
+	HolderName string `json:"holderName,omitempty"`
+	Owner      string `json:"owner,omitempty"` // who delegated the task
+	OwnerName  string `json:"ownerName,omitempty"`
+}
+
+// Decision is the last decision that moved the case, which its maker may
+// take back while the next stage has not acted.
+type Decision struct {
+	Actor  string `json:"actor"`
+	Action string `json:"action"`
+	From   string `json:"from"`
+	To     string `json:"to"`
+	Seq    int64  `json:"seq"`
+}
+
+// Reader is someone the case was copied to.
+type Reader struct {
+	Subject string    `json:"subject"`
+	Name    string    `json:"name"`
+	By      string    `json:"by"`
+	At      time.Time `json:"at"`
+}
+
+// Urge is one nudge to whoever holds the case.
+type Urge struct {
+	By      string    `json:"by"`
+	ByName  string    `json:"byName"`
+	Stage   string    `json:"stage"`
+	At      time.Time `json:"at"`
+	Message string    `json:"message,omitempty"`
+}
+
 // Signature is one slot of a countersign and the opinion given in it.
 type Signature struct {
 	Slot      string          `json:"slot"`
 	Title     procedures.Text `json:"title"`
 	Role      string          `json:"role"`
 	Office    string          `json:"office"`
-	Status    string          `json:"status"` // open, agreed, disagreed, not-needed
+	Person    string          `json:"person,omitempty"` // an added signer: only this person signs
+	Status    string          `json:"status"`           // open, agreed, disagreed, not-needed
 	Actor     string          `json:"actor,omitempty"`
 	ActorName string          `json:"actorName,omitempty"`
 	Opinion   string          `json:"opinion,omitempty"`
@@ -305,9 +378,28 @@ type DeadlineResult struct {
 	LastDay         string `json:"lastDay"`
 	Rule            string `json:"rule"`
 	CalendarVersion string `json:"calendarVersion"`
-	// ReminderDays maps "units before the last day" to the day from whose
-	// start that many units remain.
-	ReminderDays map[int]string `json:"reminderDays,omitempty"`
+	// ReminderDays are the days reminders fall on, farthest from the last
+	// day first (a slice, not a map: workflow code must not range over maps).
+	ReminderDays []ReminderDay `json:"reminderDays,omitempty"`
+}
+
+// ReminderDay is the day a reminder `Before` units ahead of a last day falls on.
+type ReminderDay struct {
+	Before int    `json:"before"`
+	Day    string `json:"day"`
+}
+
+// HoldersInput asks where the staff directory knows holders of a role,
+// starting at an office and going up the jurisdictions.
+type HoldersInput struct {
+	Role   string `json:"role"`
+	Office string `json:"office"`
+}
+
+// HoldersResult is the nearest office at or above the asked one where
+// someone holds the role ("" when the directory knows nobody).
+type HoldersResult struct {
+	Office string `json:"office"`
 }
 
 // RemainingInput asks how many units of a period are left after From up to
