@@ -242,12 +242,12 @@ func checkRule(f []string) error {
 	}
 	switch f[2] {
 	case ObjectProcedure, ObjectCase, ObjectInbox, ObjectApplications, ObjectCalendar, ObjectDeadlines,
-		ObjectAudit, ObjectSupervision:
+		ObjectAudit, ObjectSupervision, ObjectStaff, ObjectNotifications:
 	default:
 		return fmt.Errorf("unknown object %q", f[2])
 	}
 	switch f[3] {
-	case ActionRead, ActionList, ActionSubmit, ActionAct, ActionExport, ActionVerify:
+	case ActionRead, ActionList, ActionSubmit, ActionAct, ActionExport, ActionVerify, ActionManage:
 	default:
 		return fmt.Errorf("unknown action %q", f[3])
 	}

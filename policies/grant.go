@@ -49,6 +49,10 @@ const (
 	// ObjectAudit is a case's audit record: its trail (read), its exports
 	// (export) and the integrity of the audit chains (verify).
 	ObjectAudit = "audit"
+	// ObjectNotifications is a person's own messages.
+	ObjectNotifications = "notifications"
+	// ObjectStaff is the staff directory: who holds which role where.
+	ObjectStaff = "staff"
 	// ObjectSupervision is the supervision views of a jurisdiction:
 	// statistics and the log of who read whose personal data.
 	ObjectSupervision = "supervision"
@@ -69,6 +73,8 @@ const (
 	ActionExport = "export"
 	// ActionVerify checks the audit chains for tampering.
 	ActionVerify = "verify"
+	// ActionManage changes records (the staff directory).
+	ActionManage = "manage"
 )
 
 // Nationwide is the division code whose holder covers every division.

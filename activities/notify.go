@@ -1,0 +1,87 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"civilflow/store"
+	"civilflow/workflows"
+)
+
+// notifications derives the outbox messages of a transition from its new
+// timeline entries: who must act now, who was handed or copied a case, who
+// was urged, reminded or told the outcome. Keys are caseID:seq:recipient,
+// so a retried activity enqueues nothing twice.
+func notifications(in workflows.RecordInput) []store.Notification {
+	st := in.State
+	var out []store.Notification
+	add := func(e workflows.Event, kind, subject, role, office, msg string) {
+		to := subject
+		if to == "" {
+			to = role + "@" + office
+		}
+		out = append(out, store.Notification{DedupeKey: fmt.Sprintf("%s:%d:%s:%s", st.CaseID, e.Seq, kind, to),
+			CaseID: st.CaseID, Kind: kind, Subject: subject, Role: role, Office: office,
+			Message: fmt.Sprintf("%s %s: %s", st.CaseID, st.ProcedureTitle.Zh, msg), CreatedAt: e.At})
+	}
+	holder := func(e workflows.Event, kind, msg string) {
+		if a := st.Assignment; a != nil {
+			if a.Holder != "" {
+				add(e, kind, a.Holder, "", "", msg)
+			} else {
+				add(e, kind, "", a.Role, a.Office, msg)
+			}
+		}
+	}
+	parties := func(e workflows.Event, kind, msg string) {
+		for _, p := range st.Parties {
+			add(e, kind, p.IDNumber, "", "", msg)
+		}
+	}
+	for i, e := range in.NewEvents {
+		last := i == len(in.NewEvents)-1
+		switch {
+		case strings.HasPrefix(e.Action, "close:"):
+			parties(e, "decided", "办理结果 outcome: "+st.Outcome)
+		case strings.HasPrefix(e.Action, workflows.ActionTransfer), strings.HasPrefix(e.Action, workflows.ActionDelegate):
+			holder(e, "assigned", "交办给您 handed to you by "+e.ActorName)
+		case strings.HasPrefix(e.Action, "return:"):
+			if st.Assignment == nil && last {
+				parties(e, "returned", "退回 returned: "+e.Opinion)
+			} else {
+				holder(e, "returned", "退回 returned: "+e.Opinion)
+			}
+		case e.Action == workflows.ActionUrge:
+			holder(e, "urged", "催办 urged by "+e.ActorName+": "+e.Opinion)
+		case strings.HasPrefix(e.Action, "remind:"):
+			holder(e, "due-soon", "即将到期 due soon: "+e.Opinion)
+		case strings.HasPrefix(e.Action, "escalate:"):
+			add(e, "overdue", "", e.Role, e.Office, "已超期 overdue: "+e.Opinion)
+		case e.Action == workflows.ActionCopy:
+			for _, r := range st.Readers {
+				if r.By == e.Actor && r.At.Equal(e.At) {
+					add(e, "copied", r.Subject, "", "", "抄送 copied to you by "+e.ActorName)
+				}
+			}
+		}
+		// The stage the case settled in waits for its role: tell the pool
+		// (or the holder) once, on the entry that moved it there.
+		if last && e.StageTo != "" && st.Status == workflows.StatusOpen && st.Assignment != nil && e.StageTo == st.Stage {
+			holder(e, "assigned", "待办 waiting for "+st.Assignment.Role+": "+st.StageTitle.Zh)
+		}
+	}
+	return out
+}
+
+// notify enqueues the messages of a transition.
+func (a *Activities) notify(ctx context.Context, in workflows.RecordInput) error {
+	ns := notifications(in)
+	if len(ns) == 0 {
+		return nil
+	}
+	if err := a.Store.Enqueue(ctx, ns); err != nil {
+		return storeErr("enqueue notifications", err)
+	}
+	return nil
+}
