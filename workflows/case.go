@@ -417,7 +417,7 @@ func (c *caseRun) wait(ctx workflow.Context, st procedures.Stage) (string, error
 		if err := c.maybeContinueAsNew(ctx); err != nil {
 			return "", err
 		}
-		w := c.nextWake(due)
+		w := c.nextWake(ctx, due)
 		if w.kind == wakeNone {
 			if err := workflow.Await(ctx, arrived); err != nil {
 				return "", err
@@ -452,6 +452,10 @@ func (c *caseRun) wake(ctx workflow.Context, st procedures.Stage, due *Deadline,
 		c.event(ctx, Event{Actor: SystemActor, Action: "expire:" + st.Timer.Name, StageFrom: st.ID,
 			StageTo: st.Timer.OnExpiry, Basis: st.Timer.Basis})
 		return st.Timer.OnExpiry, nil
+	case wakeRetry:
+		if err := c.retryPending(ctx, due); err != nil {
+			return "", err
+		}
 	case wakeReminder:
 		cs := &c.state.Clocks[w.clock]
 		cs.Reminders[w.reminder].Sent = true
@@ -629,48 +633,88 @@ func (c *caseRun) deadline(ctx workflow.Context, st procedures.Stage) (Deadline,
 			from = c.lastDay
 		}
 	}
-	res, err := c.count(ctx, DeadlineInput{From: from, Length: t.Length, Unit: t.Unit})
-	if err != nil {
+	d := Deadline{Name: t.Name, Title: t.Title, From: from, Basis: t.Basis, Active: true, Length: t.Length, Unit: t.Unit}
+	if err := c.countDeadline(ctx, &d); err != nil {
 		return Deadline{}, err
 	}
-	d := Deadline{Name: t.Name, Title: t.Title, From: from, LastDay: res.LastDay,
-		EndsAt: endOfDay(res.LastDay), Rule: res.Rule, Basis: t.Basis,
-		CalendarVersion: res.CalendarVersion, Active: true}
 	c.state.Deadlines = append(c.state.Deadlines, d)
-	c.lastDay = res.LastDay
 	return d, nil
 }
 
-// count counts a period in an activity, so new calendar data never changes
-// the history of a running case. A year with no calendar data flags the
-// case and retries hourly until an operator adds the year.
-func (c *caseRun) count(ctx workflow.Context, in DeadlineInput) (DeadlineResult, error) {
-	var res DeadlineResult
-	for {
-		err := workflow.ExecuteActivity(activityCtx(ctx), ActivityComputeDeadline, in).Get(ctx, &res)
-		if err == nil {
-			break
+// countDeadline counts d, or leaves it pending for lack of calendar data.
+func (c *caseRun) countDeadline(ctx workflow.Context, d *Deadline) error {
+	res, reason, err := c.count(ctx, DeadlineInput{From: d.From, Length: d.Length, Unit: d.Unit})
+	if err != nil {
+		return err
+	}
+	d.PendingCalendar = reason
+	if reason == "" {
+		d.LastDay, d.EndsAt, d.Rule, d.CalendarVersion = res.LastDay, endOfDay(res.LastDay), res.Rule, res.CalendarVersion
+		c.lastDay = res.LastDay
+	}
+	return nil
+}
+
+// retryPending counts again every period still waiting for calendar data.
+func (c *caseRun) retryPending(ctx workflow.Context, due *Deadline) error {
+	if due != nil && due.PendingCalendar != "" {
+		if err := c.countDeadline(ctx, due); err != nil {
+			return err
 		}
-		var appErr *temporal.ApplicationError
-		if !errors.As(err, &appErr) || appErr.Type() != ErrTypeYearNotCovered {
-			return res, err
-		}
-		flag := "calendar: " + appErr.Error()
-		if !slices.Contains(c.state.Flags, flag) {
-			c.state.Flags = append(c.state.Flags, flag)
-			if err := c.record(ctx); err != nil {
-				return res, err
+		for i := range c.state.Deadlines {
+			if c.state.Deadlines[i].Name == due.Name && c.state.Deadlines[i].Active {
+				c.state.Deadlines[i] = *due
 			}
 		}
-		if err := workflow.Sleep(ctx, time.Hour); err != nil {
-			return res, err
+	}
+	for i := range c.state.Clocks {
+		cs := &c.state.Clocks[i]
+		if cs.PendingCalendar == "" || cs.Status != ClockRunning {
+			continue
+		}
+		def, _ := c.def.Clock(cs.Name)
+		res, reason, err := c.count(ctx, DeadlineInput{From: cs.PendingFrom, Length: cs.PendingLength, Unit: cs.PendingUnit, Reminders: def.Reminders})
+		if err != nil {
+			return err
+		}
+		c.setPeriod(ctx, cs, res, reason)
+	}
+	return nil
+}
+
+// count counts a period in an activity, so new calendar data never changes
+// the history of a running case. When the legal calendar lacks a year the
+// count needs, ok is false and reason says which: the caller keeps the
+// period pending (the case is flagged, works on, and retries hourly) rather
+// than guessing with weekends alone.
+func (c *caseRun) count(ctx workflow.Context, in DeadlineInput) (res DeadlineResult, reason string, err error) {
+	err = workflow.ExecuteActivity(activityCtx(ctx), ActivityComputeDeadline, in).Get(ctx, &res)
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) && appErr.Type() == ErrTypeYearNotCovered {
+		return res, appErr.Message(), nil
+	}
+	if err != nil {
+		return res, "", err
+	}
+	if _, err := time.Parse(time.DateOnly, res.LastDay); err != nil {
+		return res, "", temporal.NewNonRetryableApplicationError("bad deadline "+res.LastDay, "BadDeadline", err)
+	}
+	return res, "", nil
+}
+
+// calendarFlags lists the periods waiting for calendar data, as flags.
+func (c *caseRun) calendarFlags() {
+	c.state.Flags = slices.DeleteFunc(c.state.Flags, func(f string) bool { return strings.HasPrefix(f, "calendar: ") })
+	for _, d := range c.state.Deadlines {
+		if d.Active && d.PendingCalendar != "" {
+			c.state.Flags = append(c.state.Flags, "calendar: "+d.Name+": "+d.PendingCalendar)
 		}
 	}
-	c.state.Flags = slices.DeleteFunc(c.state.Flags, func(f string) bool { return strings.HasPrefix(f, "calendar: ") })
-	if _, err := time.Parse(time.DateOnly, res.LastDay); err != nil {
-		return res, temporal.NewNonRetryableApplicationError("bad deadline "+res.LastDay, "BadDeadline", err)
+	for _, cs := range c.state.Clocks {
+		if cs.PendingCalendar != "" && (cs.Status == ClockRunning || cs.Status == ClockSuspended) {
+			c.state.Flags = append(c.state.Flags, "calendar: "+cs.Name+": "+cs.PendingCalendar)
+		}
 	}
-	return res, nil
 }
 
 // endOfDay is 24:00 China time of day: a period includes its whole last day.
@@ -695,7 +739,7 @@ func (c *caseRun) dueAt() *time.Time {
 		}
 	}
 	for _, d := range c.state.Deadlines {
-		if d.Active {
+		if d.Active && d.PendingCalendar == "" {
 			consider(d.EndsAt)
 		}
 	}
@@ -711,6 +755,7 @@ func (c *caseRun) dueAt() *time.Time {
 // It runs at every point where the case settles, so lists and audits
 // follow each transition.
 func (c *caseRun) record(ctx workflow.Context) error {
+	c.calendarFlags()
 	dueAt := c.dueAt()
 	in := RecordInput{State: c.state, NewEvents: c.unsaved, DueAt: dueAt}
 	if err := workflow.ExecuteActivity(activityCtx(ctx), ActivityRecordTransition, in).Get(ctx, nil); err != nil {

@@ -41,9 +41,10 @@ var (
 )
 
 type fixture struct {
-	t   *testing.T
-	env *testsuite.TestWorkflowEnvironment
-	db  *store.DB
+	t    *testing.T
+	env  *testsuite.TestWorkflowEnvironment
+	db   *store.DB
+	acts *activities.Activities
 }
 
 func newFixture(t *testing.T, start time.Time) *fixture {
@@ -56,9 +57,10 @@ func newFixture(t *testing.T, start time.Time) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	worker.Register(env, &activities.Activities{Store: db, Calendar: calendar.Default()})
+	acts := &activities.Activities{Store: db, Calendar: calendar.Default()}
+	worker.Register(env, acts)
 	env.SetStartTime(start)
-	return &fixture{t: t, env: env, db: db}
+	return &fixture{t: t, env: env, db: db, acts: acts}
 }
 
 func definition(t *testing.T, id string) procedures.Definition {

@@ -22,7 +22,12 @@ const (
 	wakeStageTimer
 	wakeReminder
 	wakeClockExpiry
+	wakeRetry // count again what waits for calendar data
 )
+
+// RetryCalendarEvery is how often a period waiting for calendar data is
+// counted again.
+const RetryCalendarEvery = time.Hour
 
 type wakeUp struct {
 	kind     wakeKind
@@ -33,17 +38,25 @@ type wakeUp struct {
 
 // nextWake finds the earliest timer of the waiting stage: its own period,
 // a reminder of a running clock, or a running clock's end.
-func (c *caseRun) nextWake(due *Deadline) wakeUp {
+func (c *caseRun) nextWake(ctx workflow.Context, due *Deadline) wakeUp {
 	w := wakeUp{kind: wakeNone}
 	consider := func(k wakeKind, at time.Time, clock, reminder int) {
 		if w.kind == wakeNone || at.Before(w.at) {
 			w = wakeUp{kind: k, at: at, clock: clock, reminder: reminder}
 		}
 	}
+	retry := false
 	if due != nil {
-		consider(wakeStageTimer, due.EndsAt, -1, -1)
+		if due.PendingCalendar != "" {
+			retry = true
+		} else {
+			consider(wakeStageTimer, due.EndsAt, -1, -1)
+		}
 	}
 	for i, cs := range c.state.Clocks {
+		if cs.Status == ClockRunning && cs.PendingCalendar != "" {
+			retry = true
+		}
 		if cs.Status != ClockRunning || cs.EndsAt == nil {
 			continue
 		}
@@ -53,6 +66,9 @@ func (c *caseRun) nextWake(due *Deadline) wakeUp {
 			}
 		}
 		consider(wakeClockExpiry, *cs.EndsAt, i, -1)
+	}
+	if retry {
+		consider(wakeRetry, workflow.Now(ctx).Add(RetryCalendarEvery), -1, -1)
 	}
 	return w
 }
@@ -105,22 +121,33 @@ func (c *caseRun) updateClocks(ctx workflow.Context, stage string) error {
 
 func (c *caseRun) startClock(ctx workflow.Context, def procedures.Clock) error {
 	today := c.today(ctx)
-	res, err := c.count(ctx, DeadlineInput{From: today, Length: def.Length, Unit: def.Unit, Reminders: def.Reminders})
+	res, reason, err := c.count(ctx, DeadlineInput{From: today, Length: def.Length, Unit: def.Unit, Reminders: def.Reminders})
 	if err != nil {
 		return err
 	}
 	cs := ClockState{Name: def.Name, Title: def.Title, Status: ClockRunning, Unit: def.Unit, Length: def.Length,
-		StartedOn: today, Basis: def.Basis}
-	c.setPeriod(ctx, &cs, res)
+		StartedOn: today, Basis: def.Basis, PendingFrom: today, PendingLength: def.Length, PendingUnit: def.Unit}
+	c.setPeriod(ctx, &cs, res, reason)
 	c.state.Clocks = append(c.state.Clocks, cs)
+	last := res.LastDay
+	if reason != "" {
+		last = "not yet known (" + reason + ")"
+	}
 	c.event(ctx, Event{Actor: SystemActor, Action: "clock-start:" + def.Name, StageFrom: def.StartsAt,
-		Opinion: fmt.Sprintf("%d %s; last day %s", def.Length, def.Unit, res.LastDay), Basis: def.Basis})
+		Opinion: fmt.Sprintf("%d %s; last day %s", def.Length, def.Unit, last), Basis: def.Basis})
 	return nil
 }
 
 // setPeriod installs a counted period on a clock, keeping only reminders
-// that still lie ahead.
-func (c *caseRun) setPeriod(ctx workflow.Context, cs *ClockState, res DeadlineResult) {
+// that still lie ahead; with a reason the period stays pending (the count
+// to retry stays in PendingFrom/Length/Unit).
+func (c *caseRun) setPeriod(ctx workflow.Context, cs *ClockState, res DeadlineResult, reason string) {
+	cs.PendingCalendar = reason
+	if reason != "" {
+		cs.LastDay, cs.EndsAt, cs.Reminders, cs.Rule = "", nil, nil, ""
+		return
+	}
+	cs.PendingFrom, cs.PendingLength, cs.PendingUnit = "", 0, ""
 	end := endOfDay(res.LastDay)
 	cs.LastDay, cs.EndsAt, cs.Rule, cs.CalendarVersion = res.LastDay, &end, res.Rule, res.CalendarVersion
 	now := workflow.Now(ctx)
@@ -134,6 +161,13 @@ func (c *caseRun) setPeriod(ctx workflow.Context, cs *ClockState, res DeadlineRe
 
 func (c *caseRun) suspendClock(ctx workflow.Context, cs *ClockState, stage string) error {
 	today := c.today(ctx)
+	if cs.PendingCalendar != "" {
+		// Without its last day nothing can be carried over; the stage's days
+		// are noted for the operator who adds the calendar year.
+		c.event(ctx, Event{Actor: SystemActor, Action: "clock-suspend:" + cs.Name, StageFrom: stage,
+			Opinion: "the clock waits for calendar data; the days from " + today + " must be added by hand", Basis: cs.Basis})
+		return nil
+	}
 	var rem RemainingResult
 	err := workflow.ExecuteActivity(activityCtx(ctx), ActivityCountRemaining,
 		RemainingInput{From: today, LastDay: cs.LastDay, Unit: cs.Unit}).Get(ctx, &rem)
@@ -152,6 +186,7 @@ func (c *caseRun) suspendClock(ctx workflow.Context, cs *ClockState, stage strin
 func (c *caseRun) resumeClock(ctx workflow.Context, cs *ClockState, def procedures.Clock, stage string) error {
 	today := c.today(ctx)
 	var res DeadlineResult
+	var reason string
 	if cs.Remaining < 1 {
 		// Suspended on its last day: it ends on the day it resumes.
 		res = DeadlineResult{LastDay: today, Rule: "resumed on its last day", CalendarVersion: cs.CalendarVersion}
@@ -163,11 +198,12 @@ func (c *caseRun) resumeClock(ctx workflow.Context, cs *ClockState, def procedur
 			}
 		}
 		var err error
-		if res, err = c.count(ctx, DeadlineInput{From: today, Length: cs.Remaining, Unit: cs.RemainingUnit, Reminders: reminders}); err != nil {
+		if res, reason, err = c.count(ctx, DeadlineInput{From: today, Length: cs.Remaining, Unit: cs.RemainingUnit, Reminders: reminders}); err != nil {
 			return err
 		}
+		cs.PendingFrom, cs.PendingLength, cs.PendingUnit = today, cs.Remaining, cs.RemainingUnit
 	}
-	c.setPeriod(ctx, cs, res)
+	c.setPeriod(ctx, cs, res, reason)
 	cs.Status, cs.SuspendedSince, cs.SuspendedReason = ClockRunning, "", procedures.Text{}
 	c.event(ctx, Event{Actor: SystemActor, Action: "clock-resume:" + cs.Name, StageFrom: stage,
 		Opinion: fmt.Sprintf("%d %s left; last day %s", cs.Remaining, cs.RemainingUnit, res.LastDay), Basis: cs.Basis})
@@ -181,12 +217,13 @@ func (c *caseRun) extend(ctx workflow.Context, st procedures.Stage, name string,
 	def, _ := c.def.Clock(name)
 	cs := &c.state.Clocks[i]
 	x := def.Extension
-	res, err := c.count(ctx, DeadlineInput{From: cs.LastDay, Length: x.Length, Unit: x.Unit, Reminders: def.Reminders})
+	res, reason, err := c.count(ctx, DeadlineInput{From: cs.LastDay, Length: x.Length, Unit: x.Unit, Reminders: def.Reminders})
 	if err != nil {
 		return err
 	}
 	previous := cs.LastDay
-	c.setPeriod(ctx, cs, res)
+	cs.PendingFrom, cs.PendingLength, cs.PendingUnit = cs.LastDay, x.Length, x.Unit
+	c.setPeriod(ctx, cs, res, reason)
 	cs.Extended = true
 	c.event(ctx, Event{Actor: req.Actor.Subject, ActorName: req.Actor.Name, Role: x.By, Office: c.in.Office,
 		Action: req.Action, StageFrom: st.ID, StageTo: st.ID,

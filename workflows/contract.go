@@ -229,6 +229,12 @@ type Deadline struct {
 	Basis           string          `json:"basis,omitempty"`
 	CalendarVersion string          `json:"calendarVersion"`
 	Active          bool            `json:"active"`
+	Length          int             `json:"length"`
+	Unit            string          `json:"unit"`
+	// PendingCalendar is set while the period cannot be counted because
+	// the legal calendar lacks a year; the case is flagged and the count
+	// retried hourly until an operator adds the year.
+	PendingCalendar string `json:"pendingCalendar,omitempty"`
 }
 
 // Clock status values.
@@ -257,9 +263,15 @@ type ClockState struct {
 	Extended        bool            `json:"extended,omitempty"`
 	Reminders       []Reminder      `json:"reminders,omitempty"`
 	EscalatedTo     string          `json:"escalatedTo,omitempty"`
-	Rule            string          `json:"rule"`
-	Basis           string          `json:"basis,omitempty"`
-	CalendarVersion string          `json:"calendarVersion"`
+	// PendingCalendar, with the count to retry, is set while the legal
+	// calendar lacks a year the clock needs.
+	PendingCalendar string `json:"pendingCalendar,omitempty"`
+	PendingFrom     string `json:"pendingFrom,omitempty"`
+	PendingLength   int    `json:"pendingLength,omitempty"`
+	PendingUnit     string `json:"pendingUnit,omitempty"`
+	Rule            string `json:"rule"`
+	Basis           string `json:"basis,omitempty"`
+	CalendarVersion string `json:"calendarVersion"`
 }
 
 // Reminder is a point before a clock's last day at which people are told.
