@@ -226,9 +226,12 @@ type Action struct {
 	OpinionRequired bool   `json:"opinionRequired,omitempty" yaml:"opinionRequired"`
 	// AttachmentRequired: the action must hand in a document (e.g. the
 	// assessor's report, the expert evaluation).
-	AttachmentRequired bool   `json:"attachmentRequired,omitempty" yaml:"attachmentRequired"`
-	Effect             string `json:"effect,omitempty" yaml:"effect"` // a named registry effect applied when taken
-	Basis              string `json:"basis,omitempty" yaml:"basis"`
+	AttachmentRequired bool `json:"attachmentRequired,omitempty" yaml:"attachmentRequired"`
+	// AmendsForm: a party's action (resubmitting after a correction notice)
+	// may hand in the corrected form, which later checks then read.
+	AmendsForm bool   `json:"amendsForm,omitempty" yaml:"amendsForm"`
+	Effect     string `json:"effect,omitempty" yaml:"effect"` // a named registry effect applied when taken
+	Basis      string `json:"basis,omitempty" yaml:"basis"`
 }
 
 // Timer is a statutory period during a stage.

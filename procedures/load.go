@@ -373,6 +373,9 @@ func validateActions(s Stage, cat Catalog, fail func(string, ...any)) {
 		default:
 			fail("%s: action %q: unknown role %q", where, a.ID, a.By)
 		}
+		if a.AmendsForm && a.By != ByParty {
+			fail("%s: action %q: only a party's action amends the form", where, a.ID)
+		}
 		if a.Effect != "" && !slices.Contains(cat.Effects, a.Effect) {
 			fail("%s: action %q: unknown effect %q", where, a.ID, a.Effect)
 		}

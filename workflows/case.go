@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -168,6 +169,12 @@ func (c *caseRun) validate(ctx workflow.Context, req ActRequest) error {
 	if a.AttachmentRequired && len(req.Attachments) == 0 {
 		return rejected("action %q requires the document it relies on as an attachment", a.ID)
 	}
+	if len(req.Form) > 0 && !a.AmendsForm {
+		return rejected("action %q does not take an amended form", a.ID)
+	}
+	if len(req.Form) > MaxForm {
+		return rejected("the amended form is larger than %d bytes", MaxForm)
+	}
 	return nil
 }
 
@@ -233,6 +240,15 @@ func (c *caseRun) run(ctx workflow.Context, id string) error {
 func (c *caseRun) enter(st procedures.Stage) {
 	c.stage = st
 	c.state.Stage, c.state.StageKind, c.state.StageTitle = st.ID, st.Kind, st.Title
+}
+
+// form is the application form as it stands: the one submitted, or the
+// one a party handed in with a correction.
+func (c *caseRun) form() json.RawMessage {
+	if len(c.state.AmendedForm) > 0 {
+		return c.state.AmendedForm
+	}
+	return c.in.Form
 }
 
 // isTaskAction reports whether action is one of the task actions every
@@ -310,7 +326,7 @@ func (c *caseRun) runChecks(ctx workflow.Context, st procedures.Stage) (string, 
 	var res ChecksResult
 	err := workflow.ExecuteActivity(activityCtx(ctx), ActivityRunChecks, ChecksInput{
 		CaseID: c.in.CaseID, Checks: st.Checks, Params: c.def.Params, Parties: c.in.Parties,
-		Form: c.in.Form, Office: c.in.Office, OnDay: c.today(ctx),
+		Form: c.form(), Office: c.in.Office, OnDay: c.today(ctx),
 	}).Get(ctx, &res)
 	if err != nil {
 		return "", err
@@ -347,7 +363,7 @@ func (c *caseRun) issue(ctx workflow.Context, st procedures.Stage) (string, erro
 	var res IssueResult
 	err := workflow.ExecuteActivity(activityCtx(ctx), ActivityIssueDocuments, IssueInput{
 		CaseID: c.in.CaseID, Document: st.Document, Office: c.in.Office, OnDay: c.today(ctx), Parties: c.in.Parties,
-		Form: c.in.Form,
+		Form: c.form(),
 	}).Get(ctx, &res)
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) && appErr.Type() == ErrTypeRegistryConflict {
@@ -536,7 +552,7 @@ func (c *caseRun) apply(ctx workflow.Context, st procedures.Stage, due *Deadline
 	if a.Effect != "" {
 		err := workflow.ExecuteActivity(activityCtx(ctx), ActivityApplyEffect, EffectInput{
 			CaseID: c.in.CaseID, Effect: a.Effect, OnDay: c.today(ctx), Parties: c.in.Parties, Note: req.Opinion,
-			Form: c.in.Form,
+			Form: c.form(),
 		}).Get(ctx, nil)
 		if err != nil {
 			return "", false, err
@@ -561,8 +577,15 @@ func (c *caseRun) apply(ctx workflow.Context, st procedures.Stage, due *Deadline
 	if a.By != procedures.ByParty {
 		office = c.actionOffice(st)
 	}
+	opinion := req.Opinion
+	if len(req.Form) > 0 {
+		// The amended form replaces the submitted one for every later check
+		// and document; the submitted one stays in the case's input.
+		c.state.AmendedForm = req.Form
+		opinion = strings.TrimSpace("form amended (补正)；" + opinion)
+	}
 	c.event(ctx, Event{Actor: req.Actor.Subject, ActorName: req.Actor.Name, Role: role, Office: office,
-		Action: a.ID, StageFrom: st.ID, StageTo: a.Next, Opinion: req.Opinion, Basis: a.Basis, Attachments: req.Attachments})
+		Action: a.ID, StageFrom: st.ID, StageTo: a.Next, Opinion: opinion, Basis: a.Basis, Attachments: req.Attachments})
 	c.state.LastDecision = nil
 	if a.By != procedures.ByParty && a.Effect == "" && a.Next != st.ID {
 		// A decision without registry effects may be taken back until the

@@ -123,6 +123,9 @@ type ActRequest struct {
 	// or "after" the actor's own slot (add-signer in a sequential countersign).
 	Slot     string `json:"slot,omitempty"`
 	Position string `json:"position,omitempty"`
+	// Form is an amended application form handed in by a party (补正),
+	// already validated by the API against the procedure's schema.
+	Form json.RawMessage `json:"form,omitempty"`
 }
 
 // Task actions every human stage understands, beside its own.
@@ -149,6 +152,7 @@ const MaxReaders = 50
 const (
 	MaxAttachments = 20
 	MaxOpinion     = 8000
+	MaxForm        = 256 << 10
 )
 
 // Attachment is a document handed in with an action (an assessment
@@ -197,9 +201,11 @@ type CaseState struct {
 	Urges            []Urge           `json:"urges,omitempty"`
 	Documents        []Document       `json:"documents"`
 	Flags            []string         `json:"flags,omitempty"`
-	Timeline         []Event          `json:"timeline"`
-	ClosedAt         *time.Time       `json:"closedAt,omitempty"`
-	Seq              int64            `json:"seq"`
+	// AmendedForm is the form as corrected by a party, when it was.
+	AmendedForm json.RawMessage `json:"amendedForm,omitempty"`
+	Timeline    []Event         `json:"timeline"`
+	ClosedAt    *time.Time      `json:"closedAt,omitempty"`
+	Seq         int64           `json:"seq"`
 }
 
 // Reason is one ground for a refusal or a non-acceptance.

@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -38,14 +39,14 @@ stages:
   - {id: approved, kind: end, outcome: approved}
 `
 
-func tasksInput(f *fixture, src string) workflows.CaseInput {
+func tasksInput(f *fixture, src string) caseInput {
 	p, err := procedures.Parse([]byte(src), activities.Catalog([]string{"registrar", "supervisor", "admin", "approver", "assessor"}))
 	if err != nil {
 		f.t.Fatal(err)
 	}
 	in := f.input("marriage-registration", fill(marriageForm))
 	in.Procedure, in.CaseID = p.Definition, "TTK-110105-20260302-0001"
-	return in
+	return caseInput(in)
 }
 
 func staff(subject, name string, roles ...string) workflows.Actor {
@@ -76,7 +77,7 @@ type step struct {
 
 // play runs steps an hour apart from 11:00 on 2026-03-02 (the case is
 // received at 10:00) and returns the final state.
-func play(t *testing.T, f *fixture, in workflows.CaseInput, steps []step) workflows.CaseState {
+func play(t *testing.T, f *fixture, in caseInput, steps []step) workflows.CaseState {
 	t.Helper()
 	outs := make([]*outcome, len(steps))
 	for i, s := range steps {
@@ -88,7 +89,7 @@ func play(t *testing.T, f *fixture, in workflows.CaseInput, steps []step) workfl
 			outs[i] = f.actReq(req)
 		})
 	}
-	f.env.ExecuteWorkflow(workflows.CaseWorkflowName, in)
+	f.env.ExecuteWorkflow(workflows.CaseWorkflowName, workflows.CaseInput(in))
 	st := f.result()
 	for i, s := range steps {
 		outs[i].expect(t, s.action+" by "+s.actor.Subject, s.want)
@@ -246,4 +247,11 @@ func TestEmptyApproverGoesUp(t *testing.T) {
 	if r := events(st, "raise"); len(r) != 1 || r[0].Office != "110100" {
 		t.Fatalf("raise %+v", r)
 	}
+}
+
+type caseInput workflows.CaseInput
+
+func (in caseInput) withForm(form string) workflows.CaseInput {
+	in.Form = json.RawMessage(form)
+	return workflows.CaseInput(in)
 }
