@@ -65,7 +65,7 @@ func newFixture(t *testing.T, start time.Time) *fixture {
 
 func definition(t *testing.T, id string) procedures.Definition {
 	t.Helper()
-	reg, err := procedures.LoadBuiltin(activities.Catalog([]string{"registrar", "supervisor", "admin"}))
+	reg, err := procedures.LoadBuiltin(activities.Catalog([]string{"registrar", "supervisor", "admin", "approver", "assessor"}))
 	if err != nil {
 		t.Fatal(err)
 	}
