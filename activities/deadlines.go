@@ -22,7 +22,7 @@ func (a *Activities) ComputeDeadline(_ context.Context, in workflows.DeadlineInp
 	if err != nil {
 		return workflows.DeadlineResult{}, calendarErr(err)
 	}
-	res := workflows.DeadlineResult{LastDay: d.Last.String(), Rule: d.Rule, CalendarVersion: d.CalendarVersion}
+	res := workflows.DeadlineResult{LastDay: d.Last.String(), NominalLastDay: d.Nominal.String(), Rule: d.Rule, CalendarVersion: d.CalendarVersion}
 	befores := slices.Clone(in.Reminders)
 	slices.Sort(befores)
 	slices.Reverse(befores)

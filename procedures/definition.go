@@ -91,11 +91,19 @@ type Definition struct {
 // announcements that do not count) and resumes where it stopped, and is
 // met when the case enters one of StopsAt.
 type Clock struct {
-	Name        string      `json:"name" yaml:"name"`
-	Title       Text        `json:"title" yaml:"title"`
-	Length      int         `json:"length" yaml:"length"`
-	Unit        string      `json:"unit" yaml:"unit"` // calendar-days, working-days, months
-	StartsAt    string      `json:"startsAt" yaml:"startsAt"`
+	Name     string `json:"name" yaml:"name"`
+	Title    Text   `json:"title" yaml:"title"`
+	Length   int    `json:"length" yaml:"length"`
+	Unit     string `json:"unit" yaml:"unit"` // calendar-days, working-days, months
+	StartsAt string `json:"startsAt" yaml:"startsAt"`
+	// From is the day the period counts from: "stage-entry" (default, the
+	// day StartsAt is entered) or "receipt" (the day the office received
+	// the application).
+	From string `json:"from,omitempty" yaml:"from"`
+	// RestartsAt lists stages whose entry starts the clock anew, whatever
+	// it stood at (e.g. "60 days from complete documents" restarts when
+	// the corrected application comes back).
+	RestartsAt  []string    `json:"restartsAt,omitempty" yaml:"restartsAt"`
 	StopsAt     []string    `json:"stopsAt" yaml:"stopsAt"`
 	SuspendedIn []string    `json:"suspendedIn,omitempty" yaml:"suspendedIn"`
 	Reminders   []int       `json:"reminders,omitempty" yaml:"reminders"` // units before the last day
@@ -118,7 +126,10 @@ type Extension struct {
 	Length int    `json:"length" yaml:"length"`
 	Unit   string `json:"unit" yaml:"unit"`
 	By     string `json:"by" yaml:"by"`
-	Basis  string `json:"basis,omitempty" yaml:"basis"`
+	// Level is where By must be held, relative to the case's office (the
+	// approving authority may sit above the office handling the case).
+	Level string `json:"level,omitempty" yaml:"level"`
+	Basis string `json:"basis,omitempty" yaml:"basis"`
 }
 
 // ExtendAction is the action that extends a clock: "extend:<clock name>".

@@ -283,7 +283,10 @@ func validateClocks(d *Definition, stages map[string]Stage, cat Catalog, fail fu
 		if len(c.StopsAt) == 0 {
 			fail("%s: stopsAt: at least one stage is required", where)
 		}
-		for _, list := range [][]string{c.StopsAt, c.SuspendedIn} {
+		if c.From != "" && c.From != FromStageEntry && c.From != FromReceipt {
+			fail("%s: from: %q is neither stage-entry nor receipt", where, c.From)
+		}
+		for _, list := range [][]string{c.StopsAt, c.SuspendedIn, c.RestartsAt} {
 			for _, s := range list {
 				if _, ok := stages[s]; !ok {
 					fail("%s: unknown stage %q", where, s)
@@ -311,6 +314,11 @@ func validateClocks(d *Definition, stages map[string]Stage, cat Catalog, fail fu
 			}
 			if !slices.Contains(cat.Roles, x.By) {
 				fail("%s: extension: unknown role %q", where, x.By)
+			}
+			switch x.Level {
+			case LevelOffice, LevelPrefecture, LevelProvince, LevelNation:
+			default:
+				fail("%s: extension: unknown level %q", where, x.Level)
 			}
 		}
 	}

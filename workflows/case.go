@@ -34,6 +34,9 @@ type caseRun struct {
 	// resuming is true from a continue-as-new until the case first leaves
 	// the stage it resumed in.
 	resuming bool
+	// timerEnded is the last day of a stage period that just ran out and
+	// moved the case, while the next stage is entered.
+	timerEnded string
 }
 
 // CaseWorkflow runs one case through its procedure definition.
@@ -210,7 +213,9 @@ func (c *caseRun) run(ctx workflow.Context, id string) error {
 			if st.Kind == procedures.KindSign {
 				c.openSlots(st)
 			}
-			if err := c.updateClocks(ctx, st.ID); err != nil {
+			err := c.updateClocks(ctx, st.ID)
+			c.timerEnded = ""
+			if err != nil {
 				return err
 			}
 			if err := c.assign(ctx, st); err != nil {
@@ -465,6 +470,7 @@ func (c *caseRun) wake(ctx workflow.Context, st procedures.Stage, due *Deadline,
 	case wakeStageTimer:
 		c.settled = false
 		c.closeDeadline(due.Name)
+		c.timerEnded = due.LastDay
 		c.event(ctx, Event{Actor: SystemActor, Action: "expire:" + st.Timer.Name, StageFrom: st.ID,
 			StageTo: st.Timer.OnExpiry, Basis: st.Timer.Basis})
 		return st.Timer.OnExpiry, nil

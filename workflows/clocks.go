@@ -96,6 +96,13 @@ func (c *caseRun) updateClocks(ctx workflow.Context, stage string) error {
 			continue
 		}
 		cs := &c.state.Clocks[i]
+		if slices.Contains(def.RestartsAt, stage) {
+			c.state.Clocks = slices.Delete(c.state.Clocks, i, i+1)
+			if err := c.startClock(ctx, def); err != nil {
+				return err
+			}
+			continue
+		}
 		active := cs.Status == ClockRunning || cs.Status == ClockSuspended || cs.Status == ClockOverdue
 		switch {
 		case active && slices.Contains(def.StopsAt, stage):
@@ -121,6 +128,9 @@ func (c *caseRun) updateClocks(ctx workflow.Context, stage string) error {
 
 func (c *caseRun) startClock(ctx workflow.Context, def procedures.Clock) error {
 	today := c.today(ctx)
+	if def.From == procedures.FromReceipt {
+		today = c.in.ReceivedAt.In(ChinaTime).Format(time.DateOnly)
+	}
 	res, reason, err := c.count(ctx, DeadlineInput{From: today, Length: def.Length, Unit: def.Unit, Reminders: def.Reminders})
 	if err != nil {
 		return err
@@ -148,6 +158,7 @@ func (c *caseRun) setPeriod(ctx workflow.Context, cs *ClockState, res DeadlineRe
 		return
 	}
 	cs.PendingFrom, cs.PendingLength, cs.PendingUnit = "", 0, ""
+	cs.NominalLastDay = res.NominalLastDay
 	end := endOfDay(res.LastDay)
 	cs.LastDay, cs.EndsAt, cs.Rule, cs.CalendarVersion = res.LastDay, &end, res.Rule, res.CalendarVersion
 	now := workflow.Now(ctx)
@@ -168,16 +179,20 @@ func (c *caseRun) suspendClock(ctx workflow.Context, cs *ClockState, stage strin
 			Opinion: "the clock waits for calendar data; the days from " + today + " must be added by hand", Basis: cs.Basis})
 		return nil
 	}
+	last := cs.LastDay
+	if cs.NominalLastDay != "" {
+		last = cs.NominalLastDay // rest days added at the end are not time the office had
+	}
 	var rem RemainingResult
 	err := workflow.ExecuteActivity(activityCtx(ctx), ActivityCountRemaining,
-		RemainingInput{From: today, LastDay: cs.LastDay, Unit: cs.Unit}).Get(ctx, &rem)
+		RemainingInput{From: today, LastDay: last, Unit: cs.Unit}).Get(ctx, &rem)
 	if err != nil {
 		return err
 	}
 	st, _ := c.def.Stage(stage)
 	cs.Status, cs.Remaining, cs.RemainingUnit = ClockSuspended, rem.Remaining, rem.Unit
 	cs.SuspendedSince, cs.SuspendedReason = today, st.Title
-	cs.LastDay, cs.EndsAt, cs.Reminders = "", nil, nil
+	cs.LastDay, cs.NominalLastDay, cs.EndsAt, cs.Reminders = "", "", nil, nil
 	c.event(ctx, Event{Actor: SystemActor, Action: "clock-suspend:" + cs.Name, StageFrom: stage,
 		Opinion: fmt.Sprintf("%d %s left; stands still during %s", rem.Remaining, rem.Unit, st.Title.Zh), Basis: cs.Basis})
 	return nil
@@ -185,6 +200,11 @@ func (c *caseRun) suspendClock(ctx workflow.Context, cs *ClockState, stage strin
 
 func (c *caseRun) resumeClock(ctx workflow.Context, cs *ClockState, def procedures.Clock, stage string) error {
 	today := c.today(ctx)
+	if c.timerEnded != "" && c.timerEnded < today {
+		// A period that ran out at 24:00 ended the suspension: the clock
+		// counts on from the next day, not from the day after that.
+		today = c.timerEnded
+	}
 	var res DeadlineResult
 	var reason string
 	if cs.Remaining < 1 {
@@ -245,8 +265,8 @@ func (c *caseRun) validateExtension(name string, req ActRequest) error {
 	if c.state.Clocks[i].Extended {
 		return rejected("clock %q was already extended", name)
 	}
-	if !holdsRole(req.Actor, def.Extension.By, c.in.Office) {
-		return rejected("extending %q requires the role %s in a jurisdiction covering %s", name, def.Extension.By, c.in.Office)
+	if office := procedures.OfficeAt(c.in.Office, def.Extension.Level); !holdsRole(req.Actor, def.Extension.By, office) {
+		return rejected("extending %q requires the role %s in a jurisdiction covering %s", name, def.Extension.By, office)
 	}
 	if c.isParty(req.Actor.Subject) {
 		return rejected("a party to the case cannot extend its time limit (separation of duties)")

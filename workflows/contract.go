@@ -254,13 +254,16 @@ const (
 
 // ClockState is where a statutory time limit stands.
 type ClockState struct {
-	Name            string          `json:"name"`
-	Title           procedures.Text `json:"title"`
-	Status          string          `json:"status"`
-	Unit            string          `json:"unit"`
-	Length          int             `json:"length"`
-	StartedOn       string          `json:"startedOn"`         // triggering day; counting starts the next day
-	LastDay         string          `json:"lastDay,omitempty"` // empty while suspended
+	Name      string          `json:"name"`
+	Title     procedures.Text `json:"title"`
+	Status    string          `json:"status"`
+	Unit      string          `json:"unit"`
+	Length    int             `json:"length"`
+	StartedOn string          `json:"startedOn"`         // triggering day; counting starts the next day
+	LastDay   string          `json:"lastDay,omitempty"` // empty while suspended
+	// NominalLastDay is LastDay before a rest-day extension: what is left of
+	// a period that stands still is counted up to it, not to the extension.
+	NominalLastDay  string          `json:"nominalLastDay,omitempty"`
 	EndsAt          *time.Time      `json:"endsAt,omitempty"`
 	Remaining       int             `json:"remaining,omitempty"`     // units left when it was suspended
 	RemainingUnit   string          `json:"remainingUnit,omitempty"` // unit of Remaining
@@ -394,6 +397,7 @@ type DeadlineInput struct {
 // DeadlineResult is the counted period.
 type DeadlineResult struct {
 	LastDay         string `json:"lastDay"`
+	NominalLastDay  string `json:"nominalLastDay,omitempty"` // before any rest-day extension
 	Rule            string `json:"rule"`
 	CalendarVersion string `json:"calendarVersion"`
 	// ReminderDays are the days reminders fall on, farthest from the last
