@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -40,6 +41,7 @@ func (a *Activities) RecordTransition(ctx context.Context, in workflows.RecordIn
 		Title: st.ProcedureTitle.Zh + " " + st.ProcedureTitle.En, Office: st.Office, Submitter: st.Submitter,
 		Status: st.Status, Stage: st.Stage, StageTitle: st.StageTitle.Zh + " " + st.StageTitle.En,
 		Outcome: st.Outcome, DueAt: in.DueAt, SubmittedAt: st.ReceivedAt, Seq: st.Seq, State: snapshot,
+		Reasons: reasonIDs(st.Reasons),
 	}
 	for _, p := range st.Parties {
 		sum.Parties = append(sum.Parties, p.IDNumber)
@@ -56,17 +58,106 @@ func (a *Activities) RecordTransition(ctx context.Context, in workflows.RecordIn
 		sum.UpdatedAt = st.Timeline[n-1].At
 	}
 	t := store.Transition{Summary: sum}
+	var lim limit
 	for _, e := range in.NewEvents {
+		lim = limitAt(st, e, lim)
 		t.Entries = append(t.Entries, store.AuditEntry{
 			CaseID: st.CaseID, Seq: e.Seq, At: e.At, ActorSubject: e.Actor, ActorName: e.ActorName,
 			Role: e.Role, Office: e.Office, Action: e.Action, Outcome: st.Outcome,
 			StageFrom: e.StageFrom, StageTo: e.StageTo, Opinion: e.Opinion, LegalBasis: e.Basis,
+			DeadlineName: lim.name, DeadlineLastDay: lim.lastDay, DeadlineState: lim.state,
 		})
 	}
 	if err := a.Store.ApplyTransition(ctx, t); err != nil {
 		return workflows.RecordResult{}, storeErr("record transition", err)
 	}
 	return workflows.RecordResult{}, nil
+}
+
+// reasonIDs names the grounds of a refusal for supervision counts: the
+// failed check, or store.ReasonOpinion for grounds an officer stated.
+func reasonIDs(rs []workflows.Reason) []string {
+	var out []string
+	for _, r := range rs {
+		id := r.Check
+		if id == "" {
+			id = store.ReasonOpinion
+		}
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// limit is the time limit in force when an entry happened.
+type limit struct{ name, lastDay, state string }
+
+// limitActions are the actions about one named limit ("expire:cooling-off")
+// and the state each puts it in.
+var limitActions = map[string]string{
+	"expire": workflows.ClockExpired, "escalate": workflows.ClockOverdue, "remind": workflows.ClockRunning,
+	"clock-start": workflows.ClockRunning, "clock-met": workflows.ClockMet, "clock-resume": workflows.ClockRunning,
+	"clock-suspend": workflows.ClockSuspended, strings.TrimSuffix(procedures.ExtendAction, ":"): workflows.ClockRunning,
+}
+
+// limitAt tells which time limit was in force when e happened, from the
+// state recorded with it: the limit an entry is about (its expiry, an
+// extension…); else the most pressing stage period whose days contain the
+// entry, or running clock; else, for the closing entry, the limit of the
+// entry before it (prev). Met and expired clocks are left out, because the
+// state does not say when they stopped.
+func limitAt(st workflows.CaseState, e workflows.Event, prev limit) limit {
+	if kind, name, ok := strings.Cut(e.Action, ":"); ok {
+		if state, ok := limitActions[kind]; ok {
+			l := limit{name: name, state: state}
+			for _, d := range st.Deadlines {
+				if d.Name == name {
+					l.lastDay = d.LastDay
+				}
+			}
+			for _, c := range st.Clocks {
+				if c.Name == name {
+					l.lastDay = c.LastDay
+				}
+			}
+			return l
+		}
+	}
+	day := e.At.In(workflows.ChinaTime).Format(time.DateOnly)
+	var best limit
+	consider := func(l limit) {
+		if best.name == "" || (l.lastDay != "" && (best.lastDay == "" || l.lastDay < best.lastDay)) {
+			best = l
+		}
+	}
+	for _, d := range st.Deadlines {
+		// A stage period is in force from its triggering day to its end.
+		if d.From <= day && e.At.Before(d.EndsAt) {
+			state := workflows.ClockMet
+			if d.Active {
+				state = workflows.ClockRunning
+			}
+			consider(limit{name: d.Name, lastDay: d.LastDay, state: state})
+		}
+	}
+	for _, c := range st.Clocks {
+		if c.StartedOn > day {
+			continue
+		}
+		switch c.Status {
+		case workflows.ClockRunning, workflows.ClockOverdue, workflows.ClockSuspended:
+			state := c.Status
+			if state == workflows.ClockRunning && c.EndsAt != nil && !e.At.Before(*c.EndsAt) {
+				state = workflows.ClockOverdue
+			}
+			consider(limit{name: c.Name, lastDay: c.LastDay, state: state})
+		}
+	}
+	if best.name == "" && strings.HasPrefix(e.Action, "close:") {
+		return prev
+	}
+	return best
 }
 
 // issuer issues one kind of document into the registry for a case. It

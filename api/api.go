@@ -25,7 +25,7 @@ import (
 )
 
 // Version is the API version reported in the OpenAPI document.
-const Version = "1.2.0"
+const Version = "1.3.0"
 
 // Deps are what the operations need.
 type Deps struct {
@@ -38,6 +38,10 @@ type Deps struct {
 	JWTKey     []byte
 	Logger     *slog.Logger
 	Now        func() time.Time // when an application counts as received; tests back-date it
+
+	// AuditCheckpoints is the file of audit chain checkpoints that
+	// GET /v1/audit/verify compares the chain with ("" for none).
+	AuditCheckpoints string
 }
 
 var errorFactoryOnce sync.Once
@@ -83,6 +87,9 @@ func Register(api huma.API, d *Deps) {
 	registerCases(api, d)
 	registerLists(api, d)
 	registerCalendar(api, d)
+	registerAudit(api, d)
+	registerCaseFile(api, d)
+	registerSupervision(api, d)
 }
 
 // authenticate verifies the bearer token of every operation.

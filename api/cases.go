@@ -77,6 +77,9 @@ func registerCases(api huma.API, d *Deps) {
 		if err != nil {
 			return nil, err
 		}
+		if err := d.logRead(ctx, sum, "get-case", fieldParties, fieldDocuments, fieldTimeline); err != nil {
+			return nil, err
+		}
 		return &CaseResponse{Body: d.view(st)}, nil
 	})
 
@@ -157,7 +160,7 @@ func (d *Deps) submitCase(ctx context.Context, in *SubmitCaseRequest) (*CaseResp
 	if err := d.Store.CreateCase(ctx, store.CaseSummary{
 		ID: caseID, ProcedureID: proc.ID, ProcedureVersion: proc.Version,
 		Title: proc.Title.Zh + " " + proc.Title.En, Office: in.Body.Office, Submitter: p.Subject, Parties: subjects,
-		Status: workflows.StatusOpen, Stage: proc.Start, SubmittedAt: now, UpdatedAt: now,
+		Status: workflows.StatusOpen, Stage: proc.Start, SubmittedAt: now, UpdatedAt: now, Application: form,
 	}); err != nil {
 		return nil, huma.Error500InternalServerError("create case", err)
 	}

@@ -43,6 +43,13 @@ type Config struct {
 	Retention       time.Duration // namespace retention of the embedded server
 	Logger          *slog.Logger
 	Now             func() time.Time // API clock; tests may replace it
+	// AuditCheckpointFile receives the audit chain's head as JSON lines;
+	// empty is <DataDir>/audit-checkpoints.jsonl. Keep a copy out of reach
+	// of the database's writers.
+	AuditCheckpointFile string
+	// AuditCheckpointEvery is how often the head is checkpointed when it
+	// moved (default 10 minutes); once more at stop.
+	AuditCheckpointEvery time.Duration
 }
 
 // App is a running civilflow.
@@ -55,6 +62,11 @@ type App struct {
 	http     *http.Server
 	listener net.Listener
 	served   chan error
+	// checkpoints appends the audit chain head to the checkpoint file;
+	// stopCheckpoints ends its loop and checkpointsDone reports it ended.
+	checkpoints     *store.Checkpointer
+	stopCheckpoints context.CancelFunc
+	checkpointsDone chan struct{}
 	// JWTKey signs and verifies bearer tokens.
 	JWTKey []byte
 	// TemporalAddress is the frontend address in use.
@@ -108,6 +120,12 @@ func Start(ctx context.Context, cfg Config) (a *App, err error) {
 	if a.store, err = store.Open(ctx, filepath.Join(cfg.DataDir, "civilflow.db")); err != nil {
 		return a, err
 	}
+	if n, err := a.store.SealLegacyAudit(ctx); err != nil {
+		return a, err
+	} else if n > 0 {
+		log.Info("sealed audit entries written before the audit chain", "entries", n)
+	}
+	a.startCheckpoints()
 
 	a.TemporalAddress = cfg.TemporalAddress
 	if a.TemporalAddress == "" {
@@ -145,6 +163,7 @@ func Start(ctx context.Context, cfg Config) (a *App, err error) {
 	handler := api.NewHandler(&api.Deps{
 		Temporal: a.client, Store: a.store, Procedures: procs, Policy: policy,
 		Divisions: divs, Calendar: cal, JWTKey: a.JWTKey, Logger: log, Now: cfg.Now,
+		AuditCheckpoints: a.checkpoints.Path,
 	})
 	a.http = &http.Server{
 		Handler:           handler,
@@ -191,10 +210,40 @@ func (a *App) Stop(ctx context.Context) error {
 	if a.temporal != nil {
 		errs = append(errs, a.temporal.Stop())
 	}
+	if a.checkpoints != nil {
+		// After the worker: nothing writes entries any more, so this
+		// checkpoint holds the final head.
+		a.stopCheckpoints()
+		<-a.checkpointsDone
+		if _, _, err := a.checkpoints.Checkpoint(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if a.store != nil {
 		errs = append(errs, a.store.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// startCheckpoints starts appending the audit chain's head to the
+// checkpoint file, so that a later rewrite or truncation of the chain
+// no longer matches what was recorded outside the database.
+func (a *App) startCheckpoints() {
+	path := a.cfg.AuditCheckpointFile
+	if path == "" {
+		path = filepath.Join(a.cfg.DataDir, store.CheckpointFile)
+	}
+	every := a.cfg.AuditCheckpointEvery
+	if every <= 0 {
+		every = 10 * time.Minute
+	}
+	a.checkpoints = &store.Checkpointer{DB: a.store, Path: path, Logger: a.cfg.Logger}
+	ctx, cancel := context.WithCancel(context.Background())
+	a.stopCheckpoints, a.checkpointsDone = cancel, make(chan struct{})
+	go func() {
+		defer close(a.checkpointsDone)
+		a.checkpoints.Run(ctx, every)
+	}()
 }
 
 // quieter drops the SDK's info and debug chatter (every poll, every

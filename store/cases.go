@@ -51,6 +51,13 @@ type CaseSummary struct {
 	// is readable without Temporal. GetCase fills it; list methods leave it
 	// nil to keep pages light.
 	State json.RawMessage
+	// Application is the form as submitted (JSON), written by CreateCase and
+	// never changed by transitions. GetCase fills it; lists leave it nil.
+	Application json.RawMessage
+	// Reasons are the grounds of a refusal or non-acceptance: failed check
+	// ids, or ReasonOpinion for grounds stated by the deciding officer.
+	// GetCase fills it; lists leave it nil.
+	Reasons []string
 }
 
 // AuditEntry is one recorded action on a case: who, in which role and
@@ -70,6 +77,12 @@ type AuditEntry struct {
 	StageTo      string
 	Opinion      string
 	LegalBasis   string
+	// DeadlineName, DeadlineLastDay (YYYY-MM-DD) and DeadlineState (one of
+	// the Deadline* states) describe the time limit (a stage period or a
+	// clock) in force when the entry happened; all empty when none was.
+	DeadlineName    string
+	DeadlineLastDay string
+	DeadlineState   string
 }
 
 // Transition is what one workflow transition writes: the new summary and the
@@ -135,6 +148,9 @@ func validateSummary(c CaseSummary) error {
 	if len(c.State) > 0 && !json.Valid(c.State) {
 		return fmt.Errorf("%w: case %s: state is not valid JSON", ErrInvalid, c.ID)
 	}
+	if len(c.Application) > 0 && !json.Valid(c.Application) {
+		return fmt.Errorf("%w: case %s: application is not valid JSON", ErrInvalid, c.ID)
+	}
 	return nil
 }
 
@@ -147,9 +163,12 @@ outcome, waiting_role, waiting_office, due_at, submitted_at, updated_at, seq`
 // insertCaseSQL.
 func caseArgs(c CaseSummary) []any {
 	province, city := divisionPrefixes(c.WaitingOffice)
-	var state any
+	var state, application any
 	if len(c.State) > 0 {
 		state = string(c.State)
+	}
+	if len(c.Application) > 0 {
+		application = string(c.Application)
 	}
 	dueOrder := noDeadline
 	if c.DueAt != nil {
@@ -158,14 +177,14 @@ func caseArgs(c CaseSummary) []any {
 	return []any{
 		c.ID, c.ProcedureID, c.ProcedureVersion, c.Title, c.Office, c.Submitter, c.Status, c.Stage, c.StageTitle,
 		c.Outcome, c.WaitingRole, c.WaitingOffice, province, city, nullTime(c.DueAt), dueOrder,
-		formatTime(c.SubmittedAt), formatTime(c.UpdatedAt), c.Seq, state,
+		formatTime(c.SubmittedAt), formatTime(c.UpdatedAt), c.Seq, state, encodeReasons(c.Reasons), application,
 	}
 }
 
 const insertCaseSQL = `INSERT INTO cases (id, procedure_id, procedure_version, title, office, submitter, status, stage,
 stage_title, outcome, waiting_role, waiting_office, waiting_province, waiting_city, due_at, due_order,
-submitted_at, updated_at, seq, state)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+submitted_at, updated_at, seq, state, reasons, application)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // CreateCase records a new case at submission. It is idempotent: if a case
 // with the same ID exists (a retried activity, or transitions already
@@ -193,7 +212,14 @@ func createCase(ctx context.Context, tx runner, c CaseSummary) error {
 		return err
 	}
 	if n == 0 {
-		return nil // already there
+		// Already there (a retry, or a transition recorded first): keep the
+		// row, but take the form if that row has none.
+		if len(c.Application) > 0 {
+			_, err := tx.exec(ctx, `UPDATE cases SET application = ? WHERE id = ? AND application IS NULL`,
+				string(c.Application), c.ID)
+			return err
+		}
+		return nil
 	}
 	return replaceParties(ctx, tx, c.ID, c.Parties)
 }
@@ -270,7 +296,8 @@ ON CONFLICT (id) DO UPDATE SET
     submitted_at = excluded.submitted_at,
     updated_at = excluded.updated_at,
     seq = excluded.seq,
-    state = excluded.state
+    state = excluded.state,
+    reasons = excluded.reasons
 WHERE cases.seq < excluded.seq`, caseArgs(c)...)
 		if err != nil {
 			return fmt.Errorf("upsert summary: %w", err)
@@ -284,17 +311,9 @@ WHERE cases.seq < excluded.seq`, caseArgs(c)...)
 				return fmt.Errorf("parties: %w", err)
 			}
 		}
-		for _, e := range entries {
-			if _, err := tx.exec(ctx, `INSERT INTO audit_entries (case_id, seq, at, actor_subject, actor_name, role,
-office, action, outcome, stage_from, stage_to, opinion, legal_basis)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (case_id, seq) DO NOTHING`,
-				e.CaseID, e.Seq, formatTime(e.At), e.ActorSubject, e.ActorName, e.Role,
-				e.Office, e.Action, e.Outcome, e.StageFrom, e.StageTo, e.Opinion, e.LegalBasis); err != nil {
-				return fmt.Errorf("audit entry %d: %w", e.Seq, err)
-			}
-		}
-		return nil
+		// Chained here, inside the write transaction, so the chain
+		// tips read and extended cannot move underneath (see audit.go).
+		return appendAuditEntries(ctx, tx, entries)
 	})
 	if err != nil {
 		return fmt.Errorf("store: apply transition %s/%d: %w", t.Summary.ID, t.Summary.Seq, err)
@@ -305,19 +324,20 @@ ON CONFLICT (case_id, seq) DO NOTHING`,
 // scanner is *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
 
-// scanCase scans caseColumns (plus state when withState) into a summary.
+// scanCase scans caseColumns (plus state, application and reasons when
+// withState) into a summary.
 func scanCase(s scanner, withState bool) (CaseSummary, error) {
 	var (
-		c                  CaseSummary
-		due, state         sql.NullString
-		submitted, updated string
-		dest               []any
+		c                               CaseSummary
+		due, state, application         sql.NullString
+		submitted, updated, reasonsText string
+		dest                            []any
 	)
 	dest = append(dest, &c.ID, &c.ProcedureID, &c.ProcedureVersion, &c.Title, &c.Office, &c.Submitter,
 		&c.Status, &c.Stage, &c.StageTitle, &c.Outcome, &c.WaitingRole, &c.WaitingOffice, &due,
 		&submitted, &updated, &c.Seq)
 	if withState {
-		dest = append(dest, &state)
+		dest = append(dest, &state, &application, &reasonsText)
 	}
 	if err := s.Scan(dest...); err != nil {
 		return CaseSummary{}, err
@@ -339,6 +359,14 @@ func scanCase(s scanner, withState bool) (CaseSummary, error) {
 	if state.Valid {
 		c.State = json.RawMessage(state.String)
 	}
+	if application.Valid {
+		c.Application = json.RawMessage(application.String)
+	}
+	if withState {
+		if c.Reasons, err = decodeReasons(reasonsText); err != nil {
+			return CaseSummary{}, err
+		}
+	}
 	return c, nil
 }
 
@@ -346,7 +374,7 @@ func scanCase(s scanner, withState bool) (CaseSummary, error) {
 // snapshot, or ErrNotFound.
 func (db *DB) GetCase(ctx context.Context, id string) (CaseSummary, error) {
 	r := db.conn()
-	c, err := scanCase(r.queryRow(ctx, `SELECT `+caseColumns+`, state FROM cases WHERE id = ?`, id), true)
+	c, err := scanCase(r.queryRow(ctx, `SELECT `+caseColumns+`, state, application, reasons FROM cases WHERE id = ?`, id), true)
 	if errors.Is(err, sql.ErrNoRows) {
 		return CaseSummary{}, fmt.Errorf("store: get case %s: %w", id, ErrNotFound)
 	}
@@ -405,7 +433,7 @@ func placeholders(n int) string {
 // an error, for an unknown case).
 func (db *DB) AuditTrail(ctx context.Context, caseID string) ([]AuditEntry, error) {
 	rows, err := db.conn().query(ctx, `SELECT case_id, seq, at, actor_subject, actor_name, role, office, action,
-outcome, stage_from, stage_to, opinion, legal_basis
+outcome, stage_from, stage_to, opinion, legal_basis, deadline_name, deadline_last_day, deadline_state
 FROM audit_entries WHERE case_id = ? ORDER BY seq`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("store: audit trail %s: %w", caseID, err)
@@ -416,7 +444,8 @@ FROM audit_entries WHERE case_id = ? ORDER BY seq`, caseID)
 		var e AuditEntry
 		var at string
 		if err := rows.Scan(&e.CaseID, &e.Seq, &at, &e.ActorSubject, &e.ActorName, &e.Role, &e.Office, &e.Action,
-			&e.Outcome, &e.StageFrom, &e.StageTo, &e.Opinion, &e.LegalBasis); err != nil {
+			&e.Outcome, &e.StageFrom, &e.StageTo, &e.Opinion, &e.LegalBasis,
+			&e.DeadlineName, &e.DeadlineLastDay, &e.DeadlineState); err != nil {
 			return nil, fmt.Errorf("store: audit trail %s: %w", caseID, err)
 		}
 		if e.At, err = parseTime(at); err != nil {

@@ -3,6 +3,7 @@
 //	civilflow serve     all in one: embedded Temporal, worker and API
 //	civilflow token     print a bearer token to try the API with
 //	civilflow deadline  count a statutory period on the legal calendar
+//	civilflow audit     verify that the audit record was not altered
 package main
 
 import (
@@ -31,6 +32,7 @@ Usage:
                      [--procedures-dir DIR] [--calendar-dir DIR]
   civilflow token    --subject ID --name NAME [--role registrar:110105 ...] [--ttl 12h] [--data-dir ./data]
   civilflow deadline --from 2026-01-16 --days 30 [--working-days | --months]
+  civilflow audit verify [--data-dir ./data] [--checkpoints FILE] [--json]
 
 Run "civilflow COMMAND -h" for the flags of a command.
 `
@@ -48,6 +50,8 @@ func main() {
 		err = token(os.Args[2:], os.Stdout)
 	case "deadline":
 		err = deadline(os.Args[2:], os.Stdout)
+	case "audit":
+		err = audit(os.Args[2:], os.Stdout)
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 		return
