@@ -89,7 +89,7 @@ func (c *caseRun) updateClocks(ctx workflow.Context, stage string) error {
 		i := c.clock(def.Name)
 		if i < 0 {
 			if stage == def.StartsAt {
-				if err := c.startClock(ctx, def); err != nil {
+				if err := c.startClock(ctx, def, false); err != nil {
 					return err
 				}
 			}
@@ -98,7 +98,7 @@ func (c *caseRun) updateClocks(ctx workflow.Context, stage string) error {
 		cs := &c.state.Clocks[i]
 		if slices.Contains(def.RestartsAt, stage) {
 			c.state.Clocks = slices.Delete(c.state.Clocks, i, i+1)
-			if err := c.startClock(ctx, def); err != nil {
+			if err := c.startClock(ctx, def, true); err != nil {
 				return err
 			}
 			continue
@@ -126,9 +126,11 @@ func (c *caseRun) updateClocks(ctx workflow.Context, stage string) error {
 	return nil
 }
 
-func (c *caseRun) startClock(ctx workflow.Context, def procedures.Clock) error {
+// startClock starts a clock; a restart always counts from the day of the
+// stage entry that restarts it.
+func (c *caseRun) startClock(ctx workflow.Context, def procedures.Clock, restart bool) error {
 	today := c.today(ctx)
-	if def.From == procedures.FromReceipt {
+	if def.From == procedures.FromReceipt && !restart {
 		today = c.in.ReceivedAt.In(ChinaTime).Format(time.DateOnly)
 	}
 	res, reason, err := c.count(ctx, DeadlineInput{From: today, Length: def.Length, Unit: def.Unit, Reminders: def.Reminders})
@@ -143,7 +145,11 @@ func (c *caseRun) startClock(ctx workflow.Context, def procedures.Clock) error {
 	if reason != "" {
 		last = "not yet known (" + reason + ")"
 	}
-	c.event(ctx, Event{Actor: SystemActor, Action: "clock-start:" + def.Name, StageFrom: def.StartsAt,
+	action := "clock-start:"
+	if restart {
+		action = "clock-restart:"
+	}
+	c.event(ctx, Event{Actor: SystemActor, Action: action + def.Name, StageFrom: def.StartsAt,
 		Opinion: fmt.Sprintf("%d %s; last day %s", def.Length, def.Unit, last), Basis: def.Basis})
 	return nil
 }
