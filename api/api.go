@@ -25,7 +25,7 @@ import (
 )
 
 // Version is the API version reported in the OpenAPI document.
-const Version = "1.3.0"
+const Version = "1.4.0"
 
 // Deps are what the operations need.
 type Deps struct {
@@ -87,6 +87,8 @@ func Register(api huma.API, d *Deps) {
 	registerCases(api, d)
 	registerLists(api, d)
 	registerCalendar(api, d)
+	registerStaff(api, d)
+	registerNotifications(api, d)
 	registerAudit(api, d)
 	registerCaseFile(api, d)
 	registerSupervision(api, d)

@@ -26,7 +26,7 @@ type CaseView struct {
 // Timing says where a case stands against its time limits today.
 type Timing struct {
 	Today                string        `json:"today" doc:"Today in China time"`
-	Status               string        `json:"status" enum:"running,suspended,overdue,none" doc:"The nearest limit: running, suspended (clock stopped), overdue, or none"`
+	Status               string        `json:"status" enum:"running,suspended,overdue,pending-calendar,none" doc:"The nearest limit: running, suspended (clock stopped), overdue, pending-calendar (its last day awaits calendar data), or none"`
 	DueDate              string        `json:"dueDate,omitempty" doc:"Last day of the nearest running or overdue limit"`
 	WorkingDaysRemaining *int          `json:"workingDaysRemaining,omitempty" doc:"Working days after today up to the due date; negative when overdue"`
 	Limits               []LimitTiming `json:"limits"`
@@ -43,6 +43,7 @@ type LimitTiming struct {
 	SuspendedBecause     procedures.Text `json:"suspendedBecause,omitzero"`
 	CalendarVersion      string          `json:"calendarVersion"`
 	Rule                 string          `json:"rule,omitempty"`
+	PendingCalendar      string          `json:"pendingCalendar,omitempty" doc:"Why the last day is not known yet: the legal calendar lacks a year"`
 }
 
 func (d *Deps) today() calendar.Date {
@@ -68,17 +69,25 @@ func (d *Deps) view(st workflows.CaseState) CaseView {
 			continue
 		}
 		v.Timing.Limits = append(v.Timing.Limits, LimitTiming{Name: dl.Name, Title: dl.Title, Status: workflows.ClockRunning,
-			LastDay: dl.LastDay, WorkingDaysRemaining: left(dl.LastDay), CalendarVersion: dl.CalendarVersion, Rule: dl.Rule})
+			LastDay: dl.LastDay, WorkingDaysRemaining: left(dl.LastDay), CalendarVersion: dl.CalendarVersion, Rule: dl.Rule,
+			PendingCalendar: dl.PendingCalendar})
 	}
 	for _, c := range st.Clocks {
 		lt := LimitTiming{Name: c.Name, Title: c.Title, Status: c.Status, LastDay: c.LastDay,
-			SuspendedSince: c.SuspendedSince, SuspendedBecause: c.SuspendedReason, CalendarVersion: c.CalendarVersion, Rule: c.Rule}
+			SuspendedSince: c.SuspendedSince, SuspendedBecause: c.SuspendedReason, CalendarVersion: c.CalendarVersion, Rule: c.Rule,
+			PendingCalendar: c.PendingCalendar}
 		if c.Status == workflows.ClockRunning || c.Status == workflows.ClockOverdue {
 			lt.WorkingDaysRemaining = left(c.LastDay)
 		}
 		v.Timing.Limits = append(v.Timing.Limits, lt)
 	}
 	for _, lt := range v.Timing.Limits {
+		if lt.PendingCalendar != "" {
+			if v.Timing.Status == "none" {
+				v.Timing.Status = "pending-calendar"
+			}
+			continue
+		}
 		switch lt.Status {
 		case workflows.ClockRunning, workflows.ClockOverdue:
 			if v.Timing.DueDate == "" || lt.LastDay < v.Timing.DueDate {

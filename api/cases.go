@@ -49,9 +49,21 @@ type ActRequest struct {
 	CaseIDPath
 	IdempotencyKey string `header:"Idempotency-Key" maxLength:"64" required:"false" doc:"Repeat an action safely: the same key applies it once"`
 	Body           struct {
-		Action  string `json:"action" maxLength:"64" pattern:"^[a-z0-9:-]+$" doc:"One of the case's nextActions" example:"register"`
-		Opinion string `json:"opinion,omitempty" maxLength:"2000" required:"false" doc:"Opinion text; required for refusals"`
+		Action      string           `json:"action" maxLength:"64" pattern:"^[a-z0-9:-]+$" doc:"One of the case's nextActions, or a task action: claim, release, transfer, delegate, resolve, take-back, urge, copy, add-signer, remove-signer, return:<stage>, extend:<clock>" example:"register"`
+		Opinion     string           `json:"opinion,omitempty" maxLength:"2000" required:"false" doc:"Opinion text; required for refusals, returns and extensions"`
+		Targets     []string         `json:"targets,omitempty" maxItems:"20" required:"false" doc:"Staff members (subjects in the staff directory) a task is transferred or delegated to, added as signer, or the case is copied to"`
+		Attachments []AttachmentBody `json:"attachments,omitempty" maxItems:"20" required:"false" doc:"Documents handed in with the action (a report, a map, a judgment)"`
+		Slot        string           `json:"slot,omitempty" maxLength:"64" required:"false" doc:"The countersign slot to remove (remove-signer)"`
+		Position    string           `json:"position,omitempty" enum:"before,after" required:"false" doc:"Where an added signer signs in a sequential countersign"`
+		Form        map[string]any   `json:"form,omitempty" required:"false" doc:"A corrected application form, where the action takes one (补正)"`
 	}
+}
+
+// AttachmentBody is a document handed in with an action.
+type AttachmentBody struct {
+	Title     string `json:"title" minLength:"1" maxLength:"200" doc:"What the document is" example:"收养能力评估报告"`
+	Reference string `json:"reference" minLength:"1" maxLength:"500" doc:"Where it is kept (document system ID or URL)" example:"dms://2026/assess/0042"`
+	SHA256    string `json:"sha256,omitempty" pattern:"^[0-9a-f]{64}$" required:"false" doc:"SHA-256 of the file, so the record shows which version was relied on"`
 }
 
 func registerCases(api huma.API, d *Deps) {
@@ -205,13 +217,47 @@ func (d *Deps) startCase(ctx context.Context, in workflows.CaseInput) (workflows
 }
 
 func (d *Deps) actOnCase(ctx context.Context, in *ActRequest) (*CaseResponse, error) {
-	if _, err := d.caseFor(ctx, in.ID, "act"); err != nil {
+	// Urging needs only sight of the case (a supervisor urges, never acts);
+	// the workflow decides who may urge.
+	need := "act"
+	if in.Body.Action == workflows.ActionUrge {
+		need = "read"
+	}
+	sum, err := d.caseFor(ctx, in.ID, need)
+	if err != nil {
 		return nil, err
 	}
 	p := principalOf(ctx)
+	req := workflows.ActRequest{Action: in.Body.Action, Actor: actorOf(p), Opinion: strings.TrimSpace(in.Body.Opinion),
+		Slot: in.Body.Slot, Position: in.Body.Position}
+	for i, subject := range in.Body.Targets {
+		m, err := d.Store.Staff(ctx, subject)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{
+				Location: fmt.Sprintf("body.targets[%d]", i), Message: "not an active member of the staff directory", Value: subject})
+		}
+		if err != nil {
+			return nil, huma.Error500InternalServerError("look up staff", err)
+		}
+		t := workflows.Actor{Subject: m.Subject, Name: m.Name}
+		for _, g := range m.Grants {
+			t.Roles = append(t.Roles, workflows.RoleGrant{Role: g.Role, Division: g.Division})
+		}
+		req.Targets = append(req.Targets, t)
+	}
+	for _, a := range in.Body.Attachments {
+		req.Attachments = append(req.Attachments, workflows.Attachment{Title: a.Title, Reference: a.Reference, SHA256: a.SHA256})
+	}
+	if in.Body.Form != nil {
+		form, err := d.amendedForm(sum, in.Body.Form)
+		if err != nil {
+			return nil, err
+		}
+		req.Form = form
+	}
 	opts := client.UpdateWorkflowOptions{
 		WorkflowID: in.ID, UpdateName: workflows.UpdateAct, WaitForStage: client.WorkflowUpdateStageCompleted,
-		Args: []any{workflows.ActRequest{Action: in.Body.Action, Actor: actorOf(p), Opinion: strings.TrimSpace(in.Body.Opinion)}},
+		Args: []any{req},
 	}
 	if in.IdempotencyKey != "" {
 		// Scoped by person, so two people's keys never collide.
@@ -234,6 +280,39 @@ func (d *Deps) actOnCase(ctx context.Context, in *ActRequest) (*CaseResponse, er
 		return nil, huma.Error500InternalServerError("act on case", err)
 	}
 	return &CaseResponse{Body: d.view(st)}, nil
+}
+
+// amendedForm validates a corrected form like a submitted one; the people
+// the case is about cannot change in a correction.
+func (d *Deps) amendedForm(sum store.CaseSummary, body map[string]any) (json.RawMessage, error) {
+	proc, ok := d.Procedures.Get(sum.ProcedureID)
+	if !ok {
+		return nil, huma.Error409Conflict("the case's procedure is no longer offered; its form cannot be corrected here")
+	}
+	form, err := json.Marshal(body)
+	if err != nil {
+		return nil, huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{Location: "body.form", Message: "must be a JSON object"})
+	}
+	if errs := proc.ValidateForm(form); len(errs) > 0 {
+		details := make([]error, 0, len(errs))
+		for _, e := range errs {
+			details = append(details, &huma.ErrorDetail{Location: "body." + e.Field, Message: e.Rule})
+		}
+		return nil, huma.Error422UnprocessableEntity("the corrected form breaks the procedure's rules", details...)
+	}
+	parties, err := partiesOf(form, proc.Applicants.Min, proc.Applicants.Max)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, x := range parties {
+		ids = append(ids, x.IDNumber)
+	}
+	if !slices.Equal(ids, sum.Parties) {
+		return nil, huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{
+			Location: "body.form.applicants", Message: "a correction cannot change who the applicants are"})
+	}
+	return form, nil
 }
 
 // caseFor loads a case's summary and checks the person may read it (else

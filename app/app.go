@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"path/filepath"
 	"time"
 
@@ -50,6 +51,9 @@ type Config struct {
 	// AuditCheckpointEvery is how often the head is checkpointed when it
 	// moved (default 10 minutes); once more at stop.
 	AuditCheckpointEvery time.Duration
+	// WebhookURL, when set, receives every notification once (POST, JSON,
+	// with an Idempotency-Key); messages are readable through the API either way.
+	WebhookURL string
 }
 
 // App is a running civilflow.
@@ -67,6 +71,9 @@ type App struct {
 	checkpoints     *store.Checkpointer
 	stopCheckpoints context.CancelFunc
 	checkpointsDone chan struct{}
+	// stopWebhook ends webhook delivery; webhookDone reports it ended.
+	stopWebhook context.CancelFunc
+	webhookDone chan struct{}
 	// JWTKey signs and verifies bearer tokens.
 	JWTKey []byte
 	// TemporalAddress is the frontend address in use.
@@ -177,6 +184,11 @@ func Start(ctx context.Context, cfg Config) (a *App, err error) {
 		return a, fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
 	go func() { a.served <- a.http.Serve(a.listener) }()
+	if cfg.WebhookURL != "" {
+		if err := a.startWebhook(cfg.WebhookURL); err != nil {
+			return a, err
+		}
+	}
 	return a, nil
 }
 
@@ -203,6 +215,10 @@ func (a *App) Stop(ctx context.Context) error {
 	}
 	if a.worker != nil {
 		a.worker.Stop()
+	}
+	if a.stopWebhook != nil {
+		a.stopWebhook()
+		<-a.webhookDone
 	}
 	if a.client != nil {
 		a.client.Close()
@@ -259,3 +275,20 @@ func (q quieter) WithAttrs(attrs []slog.Attr) slog.Handler {
 }
 
 func (q quieter) WithGroup(name string) slog.Handler { return quieter{q.Handler.WithGroup(name)} }
+
+// startWebhook delivers the notification outbox to url in the background.
+func (a *App) startWebhook(url string) error {
+	u, err := neturl.Parse(url)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("webhook: %q is not an http(s) URL", url)
+	}
+	w := &webhook{url: url, store: a.store, log: a.cfg.Logger, every: 2 * time.Second,
+		client: &http.Client{Timeout: 10 * time.Second}}
+	ctx, cancel := context.WithCancel(context.Background())
+	a.stopWebhook, a.webhookDone = cancel, make(chan struct{})
+	go func() {
+		defer close(a.webhookDone)
+		w.run(ctx)
+	}()
+	return nil
+}

@@ -206,7 +206,18 @@ func (c *caseRun) run(ctx workflow.Context, id string) error {
 		if !ok {
 			return temporal.NewNonRetryableApplicationError("stage "+id+" missing from definition", "BadDefinition", nil)
 		}
+		prev := c.stage
 		c.enter(st)
+		if d := c.state.LastDecision; d != nil && d.To == prev.ID && prev.ID != st.ID {
+			switch prev.Kind {
+			case procedures.KindCheck:
+				// Checks change nothing: the decision still waits for the
+				// stage the case settles in.
+				d.To = st.ID
+			case procedures.KindIssue:
+				c.state.LastDecision = nil // documents were issued; no taking back
+			}
+		}
 		// A resumed case re-enters the stage it was waiting in: its slots,
 		// clocks and periods are already in its state.
 		if !c.resuming {

@@ -78,6 +78,7 @@ func serve(args []string) error {
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	calDir := fs.String("calendar-dir", "", "extra legal-calendar data files (*.yaml), e.g. a newly published year")
 	procDir := fs.String("procedures-dir", "", "extra procedure definitions (*.yaml) to load at start, validated like the built-in ones")
+	webhookURL := fs.String("webhook-url", "", "deliver every notification once to this http(s) endpoint (POST JSON with an Idempotency-Key)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -92,7 +93,7 @@ func serve(args []string) error {
 	began := time.Now()
 	a, err := app.Start(ctx, app.Config{
 		DataDir: *dataDir, Listen: *listen, TemporalAddress: *temporalAddr,
-		EmbeddedAddress: *embeddedAddr, Namespace: *namespace, CalendarDir: *calDir, ProceduresDir: *procDir, Logger: log,
+		EmbeddedAddress: *embeddedAddr, Namespace: *namespace, CalendarDir: *calDir, ProceduresDir: *procDir, WebhookURL: *webhookURL, Logger: log,
 	})
 	if err != nil {
 		return err
