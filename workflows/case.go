@@ -379,7 +379,7 @@ func (c *caseRun) issue(ctx workflow.Context, st procedures.Stage) (string, erro
 	var res IssueResult
 	err := workflow.ExecuteActivity(activityCtx(ctx), ActivityIssueDocuments, IssueInput{
 		CaseID: c.in.CaseID, Document: st.Document, Office: c.in.Office, OnDay: c.today(ctx), Parties: c.in.Parties,
-		Form: c.form(),
+		Form: c.form(), ProcedureID: c.def.ID, Params: c.def.Params,
 	}).Get(ctx, &res)
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) && appErr.Type() == ErrTypeRegistryConflict {
@@ -407,7 +407,9 @@ func (c *caseRun) end(ctx workflow.Context, st procedures.Stage) error {
 	c.state.Outcome = st.Outcome
 	now := workflow.Now(ctx).UTC()
 	c.state.ClosedAt = &now
-	if st.Outcome == procedures.OutcomeRefused || st.Outcome == procedures.OutcomeNotAccepted {
+	// Refusals, non-acceptance and a decision to terminate (a benefit
+	// stopped) are administrative acts that can be appealed.
+	if st.Outcome == procedures.OutcomeRefused || st.Outcome == procedures.OutcomeNotAccepted || st.Outcome == procedures.OutcomeTerminated {
 		notice := c.def.AppealNotice
 		c.state.AppealNotice = &notice
 	}
@@ -569,7 +571,7 @@ func (c *caseRun) apply(ctx workflow.Context, st procedures.Stage, due *Deadline
 	if a.Effect != "" {
 		err := workflow.ExecuteActivity(activityCtx(ctx), ActivityApplyEffect, EffectInput{
 			CaseID: c.in.CaseID, Effect: a.Effect, OnDay: c.today(ctx), Parties: c.in.Parties, Note: req.Opinion,
-			Form: c.form(),
+			Form: c.form(), ProcedureID: c.def.ID, Params: c.def.Params,
 		}).Get(ctx, nil)
 		if err != nil {
 			return "", false, err

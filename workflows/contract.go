@@ -351,6 +351,9 @@ type Document struct {
 	HolderIDNumber string `json:"holderIdNumber"`
 	HolderName     string `json:"holderName"`
 	IssuedOn       string `json:"issuedOn"`
+	// Data holds what the document decides, where it decides more than who
+	// (an amount, a payment start, a registered name).
+	Data map[string]any `json:"data,omitempty"`
 }
 
 // Event is one entry of the case timeline (and of the audit trail).
@@ -446,6 +449,10 @@ type IssueInput struct {
 	OnDay    string          `json:"onDay"`
 	Parties  []Party         `json:"parties"`
 	Form     json.RawMessage `json:"form,omitempty"`
+	// ProcedureID and Params let one issuer serve several procedures and
+	// read local values (amounts, limits) from the definition.
+	ProcedureID string         `json:"procedureId,omitempty"`
+	Params      map[string]any `json:"params,omitempty"`
 }
 
 // IssueResult lists the documents issued (the same ones on a retry).
@@ -461,6 +468,9 @@ type EffectInput struct {
 	Parties []Party         `json:"parties"`
 	Note    string          `json:"note"`
 	Form    json.RawMessage `json:"form,omitempty"`
+	// ProcedureID and Params as in IssueInput.
+	ProcedureID string         `json:"procedureId,omitempty"`
+	Params      map[string]any `json:"params,omitempty"`
 }
 
 // EffectResult is empty; it exists so the payload can grow.
