@@ -354,6 +354,13 @@ func checkReducedAmountStated(ctx context.Context, e *checkEnv) ([]procedures.Te
 }
 
 func issueSubsistenceDecision(ctx context.Context, a *Activities, in workflows.IssueInput) ([]workflows.Document, error) {
+	return issueBenefitDecision(ctx, a, in, DocSubsistenceDecision, "DB")
+}
+
+// issueBenefitDecision issues the decision granting an assessed benefit
+// (its monthly amount, paid from the first of next month) and starts the
+// payments; the subsistence allowance and the 80+ allowance share it.
+func issueBenefitDecision(ctx context.Context, a *Activities, in workflows.IssueInput, kind, prefix string) ([]workflows.Document, error) {
 	p, err := holder(in.Parties)
 	if err != nil {
 		return nil, err
@@ -366,13 +373,13 @@ func issueSubsistenceDecision(ctx context.Context, a *Activities, in workflows.I
 	if err != nil {
 		return nil, err
 	}
-	var basis map[string]any
-	if err := json.Unmarshal(b.Basis, &basis); err != nil {
+	var data map[string]any
+	if err := json.Unmarshal(b.Basis, &data); err != nil {
 		return nil, fmt.Errorf("benefit basis of %s: %w", in.CaseID, err)
 	}
-	basis["monthlyAmount"], basis["paymentFrom"], basis["decidedOn"] = yuanText(b.MonthlyFen), from, in.OnDay
-	d, err := a.Store.IssueDocument(ctx, store.DocumentRequest{CaseID: in.CaseID, Kind: DocSubsistenceDecision, Prefix: "DB",
-		Office: in.Office, Date: in.OnDay, HolderID: p.IDNumber, HolderName: p.Name, Data: mustJSON(basis)})
+	data["monthlyAmount"], data["paymentFrom"], data["decidedOn"] = yuanText(b.MonthlyFen), from, in.OnDay
+	d, err := a.Store.IssueDocument(ctx, store.DocumentRequest{CaseID: in.CaseID, Kind: kind, Prefix: prefix,
+		Office: in.Office, Date: in.OnDay, HolderID: p.IDNumber, HolderName: p.Name, Data: mustJSON(data)})
 	if err != nil {
 		return nil, err
 	}

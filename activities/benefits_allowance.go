@@ -136,30 +136,5 @@ func checkAgeBandAmount(ctx context.Context, e *checkEnv) ([]procedures.Text, er
 }
 
 func issueAllowanceDecision(ctx context.Context, a *Activities, in workflows.IssueInput) ([]workflows.Document, error) {
-	p, err := holder(in.Parties)
-	if err != nil {
-		return nil, err
-	}
-	b, err := benefitOf(ctx, a, in.CaseID)
-	if err != nil {
-		return nil, err
-	}
-	from, err := firstOfNextMonth(in.OnDay)
-	if err != nil {
-		return nil, err
-	}
-	var data map[string]any
-	if err := json.Unmarshal(b.Basis, &data); err != nil {
-		return nil, fmt.Errorf("benefit basis of %s: %w", in.CaseID, err)
-	}
-	data["monthlyAmount"], data["paymentFrom"], data["decidedOn"] = yuanText(b.MonthlyFen), from, in.OnDay
-	d, err := a.Store.IssueDocument(ctx, store.DocumentRequest{CaseID: in.CaseID, Kind: DocAllowanceDecision, Prefix: "JT",
-		Office: in.Office, Date: in.OnDay, HolderID: p.IDNumber, HolderName: p.Name, Data: mustJSON(data)})
-	if err != nil {
-		return nil, err
-	}
-	if _, err := a.Store.StartBenefit(ctx, in.CaseID, from, in.OnDay); err != nil {
-		return nil, err
-	}
-	return []workflows.Document{asDocument(d, p)}, nil
+	return issueBenefitDecision(ctx, a, in, DocAllowanceDecision, "JT")
 }
