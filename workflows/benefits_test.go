@@ -5,21 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	sdklog "go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/testsuite"
-
 	"civilflow/activities"
 	"civilflow/calendar"
 	"civilflow/procedures"
 	"civilflow/store"
-	"civilflow/worker"
 	"civilflow/workflows"
 )
 
@@ -45,17 +40,9 @@ func newBenefitFixture(t *testing.T, start time.Time) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var s testsuite.WorkflowTestSuite
-	s.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
-	env := s.NewTestWorkflowEnvironment()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "civilflow.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	worker.Register(env, &activities.Activities{Store: db, Calendar: cal})
-	env.SetStartTime(start)
-	return &fixture{t: t, env: env, db: db}
+	f := newFixture(t, start)
+	f.acts.Calendar = cal
+	return f
 }
 
 // benefitDefinition parses one built-in benefit definition from its file,

@@ -2,27 +2,18 @@ package workflows_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"go.temporal.io/sdk/converter"
-	sdklog "go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
-	"civilflow/activities"
 	"civilflow/calendar"
 	"civilflow/procedures"
-	"civilflow/store"
-	"civilflow/worker"
 	"civilflow/workflows"
 )
 
@@ -69,17 +60,9 @@ func newLongFixture(t *testing.T, start time.Time) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var s testsuite.WorkflowTestSuite
-	s.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
-	env := s.NewTestWorkflowEnvironment()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "civilflow.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	worker.Register(env, &activities.Activities{Store: db, Calendar: cal})
-	env.SetStartTime(start)
-	return &fixture{t: t, env: env, db: db}
+	f := newFixture(t, start)
+	f.acts.Calendar = cal
+	return f
 }
 
 func conversionInput(f *fixture) workflows.CaseInput {
