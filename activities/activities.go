@@ -71,6 +71,9 @@ func (a *Activities) RecordTransition(ctx context.Context, in workflows.RecordIn
 	if err := a.Store.ApplyTransition(ctx, t); err != nil {
 		return workflows.RecordResult{}, storeErr("record transition", err)
 	}
+	if err := a.Store.SetTaskState(ctx, st.CaseID, st.Seq, taskState(st)); err != nil {
+		return workflows.RecordResult{}, storeErr("record task holder and readers", err)
+	}
 	if err := a.notify(ctx, in); err != nil {
 		return workflows.RecordResult{}, err
 	}

@@ -328,7 +328,15 @@ func (d *Deps) caseFor(ctx context.Context, id, action string) (store.CaseSummar
 	}
 	req := request(p, "case", "read")
 	req.Division = sum.Office
-	req.Party = sum.Submitter == p.Subject || slices.Contains(sum.Parties, p.Subject)
+	party := sum.Submitter == p.Subject || slices.Contains(sum.Parties, p.Subject)
+	// Someone the case was copied to (抄送) reads it like a party; acting
+	// still needs a party or a role.
+	req.Party = party
+	if !party {
+		if req.Party, err = d.Store.IsReader(ctx, id, p.Subject); err != nil {
+			return sum, huma.Error500InternalServerError("load case", err)
+		}
+	}
 	ok, err := d.allowed(req)
 	if err != nil {
 		return sum, err
@@ -337,7 +345,7 @@ func (d *Deps) caseFor(ctx context.Context, id, action string) (store.CaseSummar
 		return sum, huma.Error404NotFound("no case " + id)
 	}
 	if action != "read" {
-		req.Action = action
+		req.Action, req.Party = action, party
 		if ok, err := d.allowed(req); err != nil || !ok {
 			return sum, orForbidden(err)
 		}
