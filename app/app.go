@@ -28,6 +28,7 @@ import (
 	"civilflow/procedures"
 	"civilflow/store"
 	"civilflow/temporalserver"
+	"civilflow/webhook"
 	"civilflow/worker"
 	"civilflow/workflows"
 )
@@ -282,13 +283,13 @@ func (a *App) startWebhook(url string) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("webhook: %q is not an http(s) URL", url)
 	}
-	w := &webhook{url: url, store: a.store, log: a.cfg.Logger, every: 2 * time.Second,
-		client: &http.Client{Timeout: 10 * time.Second}}
+	w := &webhook.Deliverer{URL: url, Store: a.store, Log: a.cfg.Logger, Every: 2 * time.Second,
+		Client: &http.Client{Timeout: 10 * time.Second}}
 	ctx, cancel := context.WithCancel(context.Background())
 	a.stopWebhook, a.webhookDone = cancel, make(chan struct{})
 	go func() {
 		defer close(a.webhookDone)
-		w.run(ctx)
+		w.Run(ctx)
 	}()
 	return nil
 }
