@@ -472,9 +472,17 @@ type listQuery struct {
 // list runs a listQuery and returns the page (with parties, without state)
 // and the total. Both queries run in one read transaction so they agree.
 func (db *DB) list(ctx context.Context, q listQuery, p Page) ([]CaseSummary, int, error) {
+	cs, _, total, err := db.listWith(ctx, q, p, nil)
+	return cs, total, err
+}
+
+// listWith is list for queries that select one extra column after
+// caseColumns (extra non-nil): its values come back in order.
+func (db *DB) listWith(ctx context.Context, q listQuery, p Page, extra *string) ([]CaseSummary, []string, int, error) {
 	var (
-		out   []CaseSummary
-		total int
+		out    []CaseSummary
+		extras []string
+		total  int
 	)
 	err := db.inReadTx(ctx, func(r runner) error {
 		if err := r.queryRow(ctx, q.countSQL, q.countArgs...).Scan(&total); err != nil {
@@ -488,12 +496,19 @@ func (db *DB) list(ctx context.Context, q listQuery, p Page) ([]CaseSummary, int
 			return err
 		}
 		defer rows.Close()
+		var s scanner = rows
+		if extra != nil {
+			s = extraScanner{rows, extra}
+		}
 		for rows.Next() {
-			c, err := scanCase(rows, false)
+			c, err := scanCase(s, false)
 			if err != nil {
 				return err
 			}
 			out = append(out, c)
+			if extra != nil {
+				extras = append(extras, *extra)
+			}
 		}
 		if err := rows.Err(); err != nil {
 			return err
@@ -502,10 +517,18 @@ func (db *DB) list(ctx context.Context, q listQuery, p Page) ([]CaseSummary, int
 		return loadParties(ctx, r, out)
 	})
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
-	return out, total, nil
+	return out, extras, total, nil
 }
+
+// extraScanner scans a row of caseColumns followed by one more column.
+type extraScanner struct {
+	rows  *sql.Rows
+	extra *string
+}
+
+func (s extraScanner) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra)...) }
 
 // inReadTx runs fn in a read-only transaction: one consistent snapshot for
 // several queries.

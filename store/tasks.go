@@ -398,58 +398,17 @@ func (db *DB) listOf(ctx context.Context, cond, subject string, f TaskFilter, p 
 	}, p)
 }
 
-// holderScanner scans a task row: the summary's columns, then the holder.
-type holderScanner struct {
-	rows   *sql.Rows
-	holder *string
-}
-
-func (s holderScanner) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.holder)...) }
-
-// taskList runs q like list does, for rows of taskColumns.
+// taskList runs q like list does, for rows of taskColumns (the summary's
+// columns, then the holder).
 func (db *DB) taskList(ctx context.Context, q listQuery, p Page) ([]TaskItem, int, error) {
-	var (
-		out   []TaskItem
-		total int
-	)
-	err := db.inReadTx(ctx, func(r runner) error {
-		if err := r.queryRow(ctx, q.countSQL, q.countArgs...).Scan(&total); err != nil {
-			return fmt.Errorf("count: %w", err)
-		}
-		if total == 0 || p.Offset >= total {
-			return nil
-		}
-		rows, err := r.query(ctx, q.pageSQL, append(q.pageArgs, p.Limit, p.Offset)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		var cs []CaseSummary
-		var holders []string
-		for rows.Next() {
-			var h string
-			c, err := scanCase(holderScanner{rows, &h}, false)
-			if err != nil {
-				return err
-			}
-			cs = append(cs, c)
-			holders = append(holders, h)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		rows.Close() // frees the connection's statement before the next query
-		if err := loadParties(ctx, r, cs); err != nil {
-			return err
-		}
-		out = make([]TaskItem, len(cs))
-		for i := range cs {
-			out[i] = TaskItem{CaseSummary: cs[i], Holder: holders[i]}
-		}
-		return nil
-	})
+	var holder string
+	cs, holders, total, err := db.listWith(ctx, q, p, &holder)
 	if err != nil {
 		return nil, 0, err
+	}
+	out := make([]TaskItem, len(cs))
+	for i := range cs {
+		out[i] = TaskItem{CaseSummary: cs[i], Holder: holders[i]}
 	}
 	return out, total, nil
 }
