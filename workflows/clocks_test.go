@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"civilflow/activities"
 	"civilflow/procedures"
 	"civilflow/workflows"
 )
@@ -65,13 +64,7 @@ clocks:
 var admin = workflows.Actor{Subject: "head-001", Name: "局长", Roles: []workflows.RoleGrant{{Role: "admin", Division: "110105"}}}
 
 func licenceInput(f *fixture) workflows.CaseInput {
-	p, err := procedures.Parse([]byte(licence), activities.Catalog([]string{"registrar", "supervisor", "admin"}))
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	in := f.input("marriage-registration", fill(marriageForm))
-	in.Procedure, in.CaseID = p.Definition, "TLC-110105-20260302-0001"
-	return in
+	return workflows.CaseInput(tasksInput(f, licence))
 }
 
 func events(st workflows.CaseState, prefix string) []workflows.Event {

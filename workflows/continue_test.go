@@ -8,7 +8,6 @@ import (
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/workflow"
 
-	"civilflow/activities"
 	"civilflow/procedures"
 	"civilflow/workflows"
 )
@@ -45,13 +44,7 @@ stages:
 `
 
 func benefitInput(f *fixture) workflows.CaseInput {
-	p, err := procedures.Parse([]byte(benefit), activities.Catalog([]string{"registrar", "supervisor", "admin"}))
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	in := f.input("marriage-registration", fill(marriageForm))
-	in.Procedure, in.CaseID = p.Definition, "TBN-110105-20260105-0001"
-	return in
+	return workflows.CaseInput(tasksInput(f, benefit))
 }
 
 // TestLongCaseContinuesAsNew runs monthly reviews until the history passes

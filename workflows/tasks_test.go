@@ -39,13 +39,15 @@ stages:
   - {id: approved, kind: end, outcome: approved}
 `
 
+// tasksInput starts a case of a test definition, filed by the couple of
+// the marriage tests.
 func tasksInput(f *fixture, src string) caseInput {
 	p, err := procedures.Parse([]byte(src), activities.Catalog([]string{"registrar", "supervisor", "admin", "approver", "assessor"}))
 	if err != nil {
 		f.t.Fatal(err)
 	}
 	in := f.input("marriage-registration", fill(marriageForm))
-	in.Procedure, in.CaseID = p.Definition, "TTK-110105-20260302-0001"
+	in.Procedure, in.CaseID = p.Definition, p.Code+"-110105-20260302-0001"
 	return caseInput(in)
 }
 
