@@ -186,6 +186,7 @@ func (a *Activities) IssueDocuments(ctx context.Context, in workflows.IssueInput
 	if !ok {
 		return workflows.IssueResult{}, temporal.NewNonRetryableApplicationError("unknown document "+in.Document, "BadInput", nil)
 	}
+	in.Params = procedures.ParamsFor(in.Params, in.Office)
 	docs, err := issue(ctx, a, in)
 	if errors.Is(err, store.ErrRegistryConflict) {
 		return workflows.IssueResult{}, temporal.NewNonRetryableApplicationError(err.Error(), workflows.ErrTypeRegistryConflict, err)
@@ -202,6 +203,7 @@ func (a *Activities) ApplyEffect(ctx context.Context, in workflows.EffectInput) 
 	if !ok {
 		return workflows.EffectResult{}, temporal.NewNonRetryableApplicationError("unknown effect "+in.Effect, "BadInput", nil)
 	}
+	in.Params = procedures.ParamsFor(in.Params, in.Office)
 	if err := apply(ctx, a, in); err != nil {
 		return workflows.EffectResult{}, storeErr(in.Effect, err)
 	}

@@ -44,6 +44,7 @@ var checkers = map[string]checker{
 // RunChecks runs every check of a check stage and lists each that fails,
 // so a refusal names all its grounds at once.
 func (a *Activities) RunChecks(ctx context.Context, in workflows.ChecksInput) (workflows.ChecksResult, error) {
+	in.Params = procedures.ParamsFor(in.Params, in.Office) // local values for this office
 	e := &checkEnv{a: a, in: in}
 	if err := json.Unmarshal(in.Form, &e.form); err != nil {
 		return workflows.ChecksResult{}, temporal.NewNonRetryableApplicationError("form is not an object", "BadInput", err)

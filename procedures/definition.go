@@ -91,11 +91,12 @@ type Definition struct {
 // announcements that do not count) and resumes where it stopped, and is
 // met when the case enters one of StopsAt.
 type Clock struct {
-	Name     string `json:"name" yaml:"name"`
-	Title    Text   `json:"title" yaml:"title"`
-	Length   int    `json:"length" yaml:"length"`
-	Unit     string `json:"unit" yaml:"unit"` // calendar-days, working-days, months
-	StartsAt string `json:"startsAt" yaml:"startsAt"`
+	Name        string `json:"name" yaml:"name"`
+	Title       Text   `json:"title" yaml:"title"`
+	Length      int    `json:"length" yaml:"length"`
+	LengthParam string `json:"lengthParam,omitempty" yaml:"lengthParam"` // as in Timer
+	Unit        string `json:"unit" yaml:"unit"`                         // calendar-days, working-days, months
+	StartsAt    string `json:"startsAt" yaml:"startsAt"`
 	// From is the day the period counts from: "stage-entry" (default, the
 	// day StartsAt is entered) or "receipt" (the day the office received
 	// the application).
@@ -123,9 +124,10 @@ type ClockExpiry struct {
 // Extension is the one longer limit a clock may get (延期), approved by a
 // role with reasons, e.g. +10 working days under 行政许可法第四十二条.
 type Extension struct {
-	Length int    `json:"length" yaml:"length"`
-	Unit   string `json:"unit" yaml:"unit"`
-	By     string `json:"by" yaml:"by"`
+	Length      int    `json:"length" yaml:"length"`
+	LengthParam string `json:"lengthParam,omitempty" yaml:"lengthParam"` // as in Timer
+	Unit        string `json:"unit" yaml:"unit"`
+	By          string `json:"by" yaml:"by"`
 	// Level is where By must be held, relative to the case's office (the
 	// approving authority may sit above the office handling the case).
 	Level string `json:"level,omitempty" yaml:"level"`
@@ -247,13 +249,16 @@ type Action struct {
 
 // Timer is a statutory period during a stage.
 type Timer struct {
-	Name     string `json:"name" yaml:"name"`
-	Title    Text   `json:"title" yaml:"title"`
-	Length   int    `json:"length" yaml:"length"`
-	Unit     string `json:"unit" yaml:"unit"` // calendar-days, working-days, months
-	From     string `json:"from" yaml:"from"`
-	OnExpiry string `json:"onExpiry" yaml:"onExpiry"`
-	Basis    string `json:"basis,omitempty" yaml:"basis"`
+	Name   string `json:"name" yaml:"name"`
+	Title  Text   `json:"title" yaml:"title"`
+	Length int    `json:"length" yaml:"length"`
+	// LengthParam names a param that sets the length locally; Length is
+	// then the national ceiling and the default.
+	LengthParam string `json:"lengthParam,omitempty" yaml:"lengthParam"`
+	Unit        string `json:"unit" yaml:"unit"` // calendar-days, working-days, months
+	From        string `json:"from" yaml:"from"`
+	OnExpiry    string `json:"onExpiry" yaml:"onExpiry"`
+	Basis       string `json:"basis,omitempty" yaml:"basis"`
 }
 
 // Stage returns the stage with id.

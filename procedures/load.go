@@ -252,6 +252,23 @@ func Validate(d *Definition, cat Catalog) error {
 		}
 	}
 	validateClocks(d, stages, cat, fail)
+	for _, st := range d.Stages {
+		if st.Timer != nil {
+			if err := checkLengthParam(d.Params, st.Timer.LengthParam, st.Timer.Length); err != nil {
+				fail("stage %q: timer: %v", st.ID, err)
+			}
+		}
+	}
+	for _, c := range d.Clocks {
+		if err := checkLengthParam(d.Params, c.LengthParam, c.Length); err != nil {
+			fail("clock %q: %v", c.Name, err)
+		}
+		if c.Extension != nil {
+			if err := checkLengthParam(d.Params, c.Extension.LengthParam, c.Extension.Length); err != nil {
+				fail("clock %q: extension: %v", c.Name, err)
+			}
+		}
+	}
 	if len(errs) == 0 {
 		errs = append(errs, checkGraph(d, stages)...)
 	}

@@ -571,7 +571,7 @@ func (c *caseRun) apply(ctx workflow.Context, st procedures.Stage, due *Deadline
 	if a.Effect != "" {
 		err := workflow.ExecuteActivity(activityCtx(ctx), ActivityApplyEffect, EffectInput{
 			CaseID: c.in.CaseID, Effect: a.Effect, OnDay: c.today(ctx), Parties: c.in.Parties, Note: req.Opinion,
-			Form: c.form(), ProcedureID: c.def.ID, Params: c.def.Params,
+			Form: c.form(), ProcedureID: c.def.ID, Params: c.def.Params, Office: c.in.Office,
 		}).Get(ctx, nil)
 		if err != nil {
 			return "", false, err
@@ -675,7 +675,8 @@ func (c *caseRun) deadline(ctx workflow.Context, st procedures.Stage) (Deadline,
 			from = c.lastDay
 		}
 	}
-	d := Deadline{Name: t.Name, Title: t.Title, From: from, Basis: t.Basis, Active: true, Length: t.Length, Unit: t.Unit}
+	d := Deadline{Name: t.Name, Title: t.Title, From: from, Basis: t.Basis, Active: true, Unit: t.Unit,
+		Length: procedures.Length(c.def.Params, t.Length, t.LengthParam, c.in.Office)}
 	if err := c.countDeadline(ctx, &d); err != nil {
 		return Deadline{}, err
 	}

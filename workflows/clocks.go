@@ -133,12 +133,14 @@ func (c *caseRun) startClock(ctx workflow.Context, def procedures.Clock, restart
 	if def.From == procedures.FromReceipt && !restart {
 		today = c.in.ReceivedAt.In(ChinaTime).Format(time.DateOnly)
 	}
-	res, reason, err := c.count(ctx, DeadlineInput{From: today, Length: def.Length, Unit: def.Unit, Reminders: def.Reminders})
+	// A local length (a province's shorter limit) replaces the national one.
+	length := procedures.Length(c.def.Params, def.Length, def.LengthParam, c.in.Office)
+	res, reason, err := c.count(ctx, DeadlineInput{From: today, Length: length, Unit: def.Unit, Reminders: def.Reminders})
 	if err != nil {
 		return err
 	}
-	cs := ClockState{Name: def.Name, Title: def.Title, Status: ClockRunning, Unit: def.Unit, Length: def.Length,
-		StartedOn: today, Basis: def.Basis, PendingFrom: today, PendingLength: def.Length, PendingUnit: def.Unit}
+	cs := ClockState{Name: def.Name, Title: def.Title, Status: ClockRunning, Unit: def.Unit, Length: length,
+		StartedOn: today, Basis: def.Basis, PendingFrom: today, PendingLength: length, PendingUnit: def.Unit}
 	c.setPeriod(ctx, &cs, res, reason)
 	c.state.Clocks = append(c.state.Clocks, cs)
 	last := res.LastDay
@@ -150,7 +152,7 @@ func (c *caseRun) startClock(ctx workflow.Context, def procedures.Clock, restart
 		action = "clock-restart:"
 	}
 	c.event(ctx, Event{Actor: SystemActor, Action: action + def.Name, StageFrom: def.StartsAt,
-		Opinion: fmt.Sprintf("%d %s; last day %s", def.Length, def.Unit, last), Basis: def.Basis})
+		Opinion: fmt.Sprintf("%d %s; last day %s", length, def.Unit, last), Basis: def.Basis})
 	return nil
 }
 
@@ -243,12 +245,13 @@ func (c *caseRun) extend(ctx workflow.Context, st procedures.Stage, name string,
 	def, _ := c.def.Clock(name)
 	cs := &c.state.Clocks[i]
 	x := def.Extension
-	res, reason, err := c.count(ctx, DeadlineInput{From: cs.LastDay, Length: x.Length, Unit: x.Unit, Reminders: def.Reminders})
+	extra := procedures.Length(c.def.Params, x.Length, x.LengthParam, c.in.Office)
+	res, reason, err := c.count(ctx, DeadlineInput{From: cs.LastDay, Length: extra, Unit: x.Unit, Reminders: def.Reminders})
 	if err != nil {
 		return err
 	}
 	previous := cs.LastDay
-	cs.PendingFrom, cs.PendingLength, cs.PendingUnit = cs.LastDay, x.Length, x.Unit
+	cs.PendingFrom, cs.PendingLength, cs.PendingUnit = cs.LastDay, extra, x.Unit
 	c.setPeriod(ctx, cs, res, reason)
 	cs.Extended = true
 	c.event(ctx, Event{Actor: req.Actor.Subject, ActorName: req.Actor.Name, Role: x.By, Office: c.in.Office,

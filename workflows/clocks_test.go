@@ -174,3 +174,22 @@ func TestDeemedAcceptedWithoutCorrectionNotice(t *testing.T) {
 		t.Fatalf("outcome %s clocks %+v", st.Outcome, st.Clocks)
 	}
 }
+
+// TestLocalTimeLimit: a province's shorter limit, set as a local value of
+// the definition's param, replaces the national one for its offices.
+func TestLocalTimeLimit(t *testing.T) {
+	f := newFixture(t, received("2026-03-02"))
+	local := strings.Replace(licence, "title: {zh: 测试许可, en: Test licence}",
+		"title: {zh: 测试许可, en: Test licence}\nparams:\n  decisionDays: {default: 20, \"110000\": 15}", 1)
+	local = strings.Replace(local, "    length: 20\n    unit: working-days\n    startsAt: review",
+		"    length: 20\n    lengthParam: decisionDays\n    unit: working-days\n    startsAt: review", 1)
+	var st workflows.CaseState
+	f.at("2026-03-02", 11, func() { f.act("accept", registrar, "") })
+	f.at("2026-03-02", 12, func() { st = f.state() })
+	f.at("2026-03-02", 13, func() { f.act("approve", registrar, "") })
+	f.env.ExecuteWorkflow(workflows.CaseWorkflowName, workflows.CaseInput(tasksInput(f, local)))
+	f.result()
+	if len(st.Clocks) != 1 || st.Clocks[0].Length != 15 || st.Clocks[0].LastDay != "2026-03-23" {
+		t.Fatalf("clock %+v", st.Clocks)
+	}
+}

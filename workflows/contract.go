@@ -463,6 +463,7 @@ type IssueResult struct {
 // EffectInput asks for a named registry effect of an action.
 type EffectInput struct {
 	CaseID  string          `json:"caseId"`
+	Office  string          `json:"office,omitempty"`
 	Effect  string          `json:"effect"`
 	OnDay   string          `json:"onDay"`
 	Parties []Party         `json:"parties"`
