@@ -310,13 +310,14 @@ func TestStepparentAdoptionSkipsAssessment(t *testing.T) {
 	}
 }
 
-// TestAdoptionAnnouncementEndsUnclaimed: received 70 days ago, the 60-day
-// announcement for a foundling has run with nobody claiming her, so the
+// TestAdoptionAnnouncementEndsUnclaimed: received 75 days ago, the 60-day
+// announcement for a foundling has run (even with a holiday extension)
+// with nobody claiming her, so the
 // case goes on to the assessment by the timer alone.
 func TestAdoptionAnnouncementEndsUnclaimed(t *testing.T) {
 	e := sharedEnv(t)
 	man, woman := e.spouses("19830101", "19850101")
-	received := e.clock.Now().In(workflows.ChinaTime).AddDate(0, 0, -70).Format(time.DateOnly)
+	received := e.clock.Now().In(workflows.ChinaTime).AddDate(0, 0, -75).Format(time.DateOnly)
 	e.clock.receivedOn(t, received)
 	st := e.do(http.MethodPost, "/v1/cases", man.tok, foundling(adoptionBody(man, woman))).expect(t, http.StatusCreated).state(t)
 	st = e.waitFor(st.CaseID, man.tok, func(s workflows.CaseState) bool { return s.Stage == "assessment-arrangement" })

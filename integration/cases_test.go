@@ -219,13 +219,14 @@ func TestDivorceWithdrawnDuringCoolingOff(t *testing.T) {
 	}
 }
 
-// TestDivorceRegisteredAfterCoolingOff: received 35 days ago, so the
-// cooling-off period has run and the 30-day window is open now.
+// TestDivorceRegisteredAfterCoolingOff: received 45 days ago, so the
+// cooling-off period has run (even with a holiday extension) and the
+// 30-day window is open now.
 func TestDivorceRegisteredAfterCoolingOff(t *testing.T) {
 	e := sharedEnv(t)
 	reg := e.token("reg-div-2", "孙登记", "registrar:110105")
 	c := e.married(beijingChaoyang, reg)
-	e.clock.receivedOn(t, e.clock.Now().In(workflows.ChinaTime).AddDate(0, 0, -35).Format("2006-01-02"))
+	e.clock.receivedOn(t, e.clock.Now().In(workflows.ChinaTime).AddDate(0, 0, -45).Format("2006-01-02"))
 	st := e.do(http.MethodPost, "/v1/cases", c.womanTok, divorceBody(c, beijingChaoyang)).expect(t, http.StatusCreated).state(t)
 	st = e.waitFor(st.CaseID, c.manTok, func(s workflows.CaseState) bool { return s.Stage == "awaiting-appearance" })
 	if len(st.Deadlines) != 2 || st.Deadlines[0].Active || !st.Deadlines[1].Active {
