@@ -186,6 +186,7 @@ type Stage struct {
 	Signers []Signer `json:"signers,omitempty" yaml:"signers"`
 	Mode    string   `json:"mode,omitempty" yaml:"mode"`
 	Quorum  int      `json:"quorum,omitempty" yaml:"quorum"`
+	Ratio   float64  `json:"ratio,omitempty" yaml:"ratio"`
 
 	// issue
 	Document string `json:"document,omitempty" yaml:"document"`
@@ -201,6 +202,7 @@ const (
 	ModeAny        = "any"        // 或签: one agreement suffices
 	ModeQuorum     = "quorum"     // at least Quorum signers must agree
 	ModeSequential = "sequential" // 依次: every signer must agree, one after the other in order
+	ModeRatio      = "ratio"      // at least Ratio of the signers (e.g. 0.5, two thirds) must agree
 )
 
 // Countersign actions, taken by a signer on their own slot.

@@ -367,8 +367,12 @@ func validateSigners(s Stage, cat Catalog, fail func(string, ...any)) {
 		if s.Quorum < 1 || s.Quorum > len(s.Signers) {
 			fail("%s: quorum must be between 1 and the number of signers", where)
 		}
+	case ModeRatio:
+		if s.Ratio <= 0 || s.Ratio > 1 {
+			fail("%s: ratio must be above 0 and at most 1", where)
+		}
 	default:
-		fail("%s: unknown mode %q (all, any or quorum)", where, s.Mode)
+		fail("%s: unknown mode %q (all, any, sequential, quorum or ratio)", where, s.Mode)
 	}
 	if len(s.Actions) > 0 {
 		fail("%s: a countersign takes agree and disagree from its signers, not actions", where)

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -182,6 +183,10 @@ func (c *caseRun) settleVotes(st procedures.Stage) string {
 		need = 1
 	case procedures.ModeQuorum:
 		need = min(st.Quorum, len(c.state.Signatures))
+	case procedures.ModeRatio:
+		// The smallest whole number of signers that reaches the ratio of
+		// the slots there are now (added or removed signers count).
+		need = int(math.Ceil(st.Ratio*float64(len(c.state.Signatures)) - 1e-9))
 	}
 	next := ""
 	switch {

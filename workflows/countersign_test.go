@@ -24,6 +24,7 @@ stages:
     title: {zh: 评估, en: Assessment}
     mode: %s
     quorum: %d
+    ratio: 0.6
     signers:
       - {id: first, role: registrar, title: {zh: 评估人一, en: First assessor}}
       - {id: second, role: registrar, title: {zh: 评估人二, en: Second assessor}}
@@ -78,6 +79,15 @@ func TestCountersignModes(t *testing.T) {
 		{"quorum 2 of 3 fails once out of reach", procedures.ModeQuorum, 2, []vote{
 			{"disagree", registrar, "不同意"},
 			{"agree", staff2, ""},
+			{"disagree", city, "不同意"},
+		}, procedures.OutcomeRefused},
+		{"ratio 0.6 of 3 needs 2 agreements", procedures.ModeRatio, 0, []vote{
+			{"agree", registrar, ""},
+			{"disagree", staff2, "不同意"},
+			{"agree", city, ""},
+		}, procedures.OutcomeApproved},
+		{"ratio 0.6 of 3 fails with 2 disagreements", procedures.ModeRatio, 0, []vote{
+			{"disagree", registrar, "不同意"},
 			{"disagree", city, "不同意"},
 		}, procedures.OutcomeRefused},
 		{"a party never signs", procedures.ModeAny, 0, []vote{
