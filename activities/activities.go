@@ -235,5 +235,16 @@ func storeErr(what string, err error) error {
 	if errors.Is(err, store.ErrInvalid) || errors.Is(err, store.ErrIdempotencyConflict) {
 		return temporal.NewNonRetryableApplicationError("unable to "+what+": "+err.Error(), "InvalidRecord", err)
 	}
-	return fmt.Errorf("unable to %s: %w", what, err)
+	return activityErr(fmt.Sprintf("unable to %s", what), err)
+}
+
+// activityErr adds context to err. An application error (a business
+// refusal, possibly non-retryable) is returned as it is: Temporal reads
+// only the top-level error, so wrapping it would make it retryable.
+func activityErr(what string, err error) error {
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		return appErr
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }

@@ -69,7 +69,7 @@ func (a *Activities) RunChecks(ctx context.Context, in workflows.ChecksInput) (w
 		}
 		msgs, err := ch.run(ctx, e)
 		if err != nil {
-			return res, fmt.Errorf("check %s: %w", ref.Check, err)
+			return res, activityErr("check "+ref.Check, err)
 		}
 		for _, m := range msgs {
 			res.Failed = append(res.Failed, workflows.Reason{Check: ref.Check, Message: m, Basis: ch.basis})

@@ -2,10 +2,14 @@ package activities
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
+
+	"go.temporal.io/sdk/temporal"
 
 	"civilflow/store"
 	"civilflow/workflows"
@@ -135,5 +139,21 @@ func TestRecordTransitionKeepsReasonsAndLimits(t *testing.T) {
 	}
 	if r := recs[1]; r.DeadlineName != "decision" || r.DeadlineLastDay != "2026-03-19" || r.DeadlineState != store.DeadlineRunning {
 		t.Errorf("limit on the entry: %q %q %q", r.DeadlineName, r.DeadlineLastDay, r.DeadlineState)
+	}
+}
+
+// TestBusinessErrorsStayNonRetryable: Temporal looks only at the top-level
+// error, so a non-retryable refusal from a check or an issuer must not be
+// wrapped on its way out.
+func TestBusinessErrorsStayNonRetryable(t *testing.T) {
+	refusal := temporal.NewNonRetryableApplicationError("bad identity number", "BadInput", nil)
+	for _, err := range []error{storeErr("issue x", refusal), activityErr("check y", fmt.Errorf("deeper: %w", refusal))} {
+		var appErr *temporal.ApplicationError
+		if !errors.As(err, &appErr) || err != error(appErr) || !appErr.NonRetryable() {
+			t.Fatalf("%v is not the non-retryable application error at the top", err)
+		}
+	}
+	if err := storeErr("record", errors.New("database is locked")); errors.As(err, new(*temporal.ApplicationError)) {
+		t.Fatalf("a transient failure became a business error: %v", err)
 	}
 }
