@@ -25,7 +25,7 @@ import (
 )
 
 // Version is the API version reported in the OpenAPI document.
-const Version = "1.8.0"
+const Version = "1.9.0"
 
 // Deps are what the operations need.
 type Deps struct {

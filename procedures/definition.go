@@ -19,6 +19,7 @@ const (
 	KindWait      = "wait"        // a timer; some actions are allowed meanwhile
 	KindIssue     = "issue"       // issue a document into the registry
 	KindSign      = "countersign" // parallel opinions of several roles or units
+	KindRoute     = "route"       // goes one way or another by named conditions; decides nothing
 	KindEnd       = "end"         // the case ends with an outcome
 )
 
@@ -180,6 +181,12 @@ type Stage struct {
 	Actions []Action `json:"actions,omitempty" yaml:"actions"`
 	Timer   *Timer   `json:"timer,omitempty" yaml:"timer"`
 
+	// route: the first route whose check holds is taken, else Otherwise.
+	// Unlike a check stage, a condition that does not hold is no ground
+	// for anything: it only picks the way.
+	Routes    []Route `json:"routes,omitempty" yaml:"routes"`
+	Otherwise string  `json:"otherwise,omitempty" yaml:"otherwise"`
+
 	// countersign: every signer gives an opinion (agree or disagree); the
 	// stage passes when Mode is met (all agree, any agrees, Quorum agree)
 	// and fails as soon as it no longer can be.
@@ -218,6 +225,12 @@ type Signer struct {
 	Title Text   `json:"title" yaml:"title"`
 	Role  string `json:"role" yaml:"role"`
 	Level string `json:"level,omitempty" yaml:"level"`
+}
+
+// Route is one way out of a route stage: taken when Check holds.
+type Route struct {
+	Check string `json:"check" yaml:"check"`
+	To    string `json:"to" yaml:"to"`
 }
 
 // ReturnAction is the prefix of the action that sends a case back to an
@@ -302,6 +315,10 @@ func (s Stage) targets() []string {
 	for _, r := range s.ReturnTo {
 		add(r)
 	}
+	for _, r := range s.Routes {
+		add(r.To)
+	}
+	add(s.Otherwise)
 	if s.Timer != nil {
 		add(s.Timer.OnExpiry)
 	}

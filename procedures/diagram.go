@@ -19,7 +19,7 @@ func (d *Definition) Mermaid() string {
 		switch s.Kind {
 		case KindEnd:
 			return fmt.Sprintf("%s([\"%s<br/>(%s)\"])", id(s.ID), label, s.Outcome)
-		case KindCheck:
+		case KindCheck, KindRoute:
 			return fmt.Sprintf("%s{\"%s\"}", id(s.ID), label)
 		case KindIssue:
 			return fmt.Sprintf("%s[[\"%s\"]]", id(s.ID), label)
@@ -56,6 +56,12 @@ func (d *Definition) Mermaid() string {
 		}
 		if t := s.Timer; t != nil {
 			edge(s.ID, t.OnExpiry, fmt.Sprintf("%s: %d %s run out", t.Name, t.Length, t.Unit))
+		}
+		for _, r := range s.Routes {
+			edge(s.ID, r.To, "if "+r.Check)
+		}
+		if s.Otherwise != "" {
+			edge(s.ID, s.Otherwise, "otherwise")
 		}
 		if s.Next != "" {
 			edge(s.ID, s.Next, "")

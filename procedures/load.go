@@ -233,6 +233,15 @@ func Validate(d *Definition, cat Catalog) error {
 			validateActions(s, cat, fail)
 		case KindSign:
 			validateSigners(s, cat, fail)
+		case KindRoute:
+			if len(s.Routes) == 0 || s.Otherwise == "" {
+				fail("%s: a route stage needs routes and otherwise", where)
+			}
+			for _, r := range s.Routes {
+				if !slices.Contains(cat.Checks, r.Check) {
+					fail("%s: unknown check %q", where, r.Check)
+				}
+			}
 		case KindIssue:
 			if !slices.Contains(cat.Documents, s.Document) {
 				fail("%s: unknown document %q", where, s.Document)

@@ -301,8 +301,10 @@ func TestSubsistenceHalfYearlyReview(t *testing.T) {
 	f.at("2026-09-11", 12, func() { f.act("stop", appr1, "家庭人均收入超过保障标准") })
 	f.env.ExecuteWorkflow(workflows.CaseWorkflowName, in)
 	st := f.result()
-	if receiving.Stage != "receiving-half-yearly" || len(receiving.Reasons) != 1 || receiving.Reasons[0].Check != "stable-income" {
-		t.Fatalf("after approval: stage %s reasons %+v", receiving.Stage, receiving.Reasons)
+	routed := events(receiving, "route")
+	if receiving.Stage != "receiving-half-yearly" || len(receiving.Reasons) != 0 || len(routed) == 0 ||
+		routed[len(routed)-1].StageTo != "receiving-half-yearly" || routed[len(routed)-1].Opinion == "" {
+		t.Fatalf("after approval: stage %s reasons %+v routes %+v", receiving.Stage, receiving.Reasons, routed)
 	}
 	if fiveMonths.Stage != "receiving-half-yearly" || sixMonths.Stage != "periodic-review" {
 		t.Fatalf("stages after five and six months: %s, %s", fiveMonths.Stage, sixMonths.Stage)

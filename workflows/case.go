@@ -210,7 +210,7 @@ func (c *caseRun) run(ctx workflow.Context, id string) error {
 		c.enter(st)
 		if d := c.state.LastDecision; d != nil && d.To == prev.ID && prev.ID != st.ID {
 			switch prev.Kind {
-			case procedures.KindCheck:
+			case procedures.KindCheck, procedures.KindRoute:
 				// Checks change nothing: the decision still waits for the
 				// stage the case settles in.
 				d.To = st.ID
@@ -239,6 +239,8 @@ func (c *caseRun) run(ctx workflow.Context, id string) error {
 		switch st.Kind {
 		case procedures.KindCheck:
 			next, err = c.runChecks(ctx, st)
+		case procedures.KindRoute:
+			next, err = c.route(ctx, st)
 		case procedures.KindIssue:
 			next, err = c.issue(ctx, st)
 		case procedures.KindEnd:
@@ -372,6 +374,37 @@ func (c *caseRun) runChecks(ctx workflow.Context, st procedures.Stage) (string, 
 	}
 	c.event(ctx, Event{Actor: SystemActor, Action: "checks-failed", StageFrom: st.ID, StageTo: next,
 		Opinion: strings.Join(msgs, "；"), Basis: st.Basis})
+	return next, nil
+}
+
+// route takes the first way whose condition holds; the conditions are
+// named checks, run together in one activity.
+func (c *caseRun) route(ctx workflow.Context, st procedures.Stage) (string, error) {
+	refs := make([]procedures.CheckRef, 0, len(st.Routes))
+	for _, r := range st.Routes {
+		refs = append(refs, procedures.CheckRef{Check: r.Check})
+	}
+	var res ChecksResult
+	err := workflow.ExecuteActivity(activityCtx(ctx), ActivityRunChecks, ChecksInput{
+		CaseID: c.in.CaseID, Checks: refs, Params: c.def.Params, Parties: c.in.Parties,
+		Form: c.form(), Office: c.in.Office, OnDay: c.today(ctx),
+	}).Get(ctx, &res)
+	if err != nil {
+		return "", err
+	}
+	// Otherwise, the record says why no way's condition held.
+	var msgs []string
+	for _, f := range res.Failed {
+		msgs = append(msgs, f.Message.Zh)
+	}
+	next, why := st.Otherwise, strings.Join(msgs, "；")
+	for _, r := range st.Routes {
+		if !slices.ContainsFunc(res.Failed, func(f Reason) bool { return f.Check == r.Check }) {
+			next, why = r.To, r.Check+" holds"
+			break
+		}
+	}
+	c.event(ctx, Event{Actor: SystemActor, Action: "route", StageFrom: st.ID, StageTo: next, Opinion: why, Basis: st.Basis})
 	return next, nil
 }
 
