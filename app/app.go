@@ -267,14 +267,17 @@ func (a *App) startCheckpoints() {
 // worker start) and keeps warnings and errors.
 type quieter struct{ slog.Handler }
 
+// Enabled lets warnings and errors through.
 func (q quieter) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= slog.LevelWarn && q.Handler.Enabled(ctx, l)
 }
 
+// WithAttrs keeps the filter on derived handlers.
 func (q quieter) WithAttrs(attrs []slog.Attr) slog.Handler {
 	return quieter{q.Handler.WithAttrs(attrs)}
 }
 
+// WithGroup keeps the filter on derived handlers.
 func (q quieter) WithGroup(name string) slog.Handler { return quieter{q.Handler.WithGroup(name)} }
 
 // startWebhook delivers the notification outbox to url in the background.

@@ -528,6 +528,7 @@ type extraScanner struct {
 	extra *string
 }
 
+// Scan reads the row's case columns into dest and the extra column.
 func (s extraScanner) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra)...) }
 
 // inReadTx runs fn in a read-only transaction: one consistent snapshot for

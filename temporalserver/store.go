@@ -91,6 +91,7 @@ type txSchemaDB struct {
 	tx *sql.Tx
 }
 
+// Exec runs one schema statement inside the transaction.
 func (d txSchemaDB) Exec(stmt string, args ...any) error {
 	_, err := d.tx.Exec(stmt, args...)
 	return err
