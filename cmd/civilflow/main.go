@@ -114,6 +114,7 @@ type roleFlags []policies.Grant
 
 // String shows the roles given so far.
 func (r *roleFlags) String() string { return fmt.Sprint(*r) }
+
 // Set adds one role:division.
 func (r *roleFlags) Set(s string) error {
 	g, err := policies.ParseGrant(s)
