@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"testing"
 	"time"
 )
@@ -43,31 +42,6 @@ func loadCases(tb testing.TB, db *DB, n int) {
 	}
 }
 
-// queryPlan returns SQLite's plan for the inbox page query of grants.
-func queryPlan(tb testing.TB, db *DB, grants []Grant) []string {
-	tb.Helper()
-	p := Page{}.normalize()
-	q, err := inboxQuery(grants, p)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	rows, err := db.sql.QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+q.pageSQL, append(q.pageArgs, p.Limit, p.Offset)...)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer rows.Close()
-	var steps []string
-	for rows.Next() {
-		var id, parent, notused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-			tb.Fatal(err)
-		}
-		steps = append(steps, detail)
-	}
-	return steps
-}
-
 var benchGrants = []struct {
 	name   string
 	grants []Grant
@@ -77,29 +51,4 @@ var benchGrants = []struct {
 	{"province", []Grant{{"reviewer", "410000"}}},
 	{"three-grants", []Grant{{"reviewer", "410100"}, {"approver", "410000"}, {"registrar", "110105"}}},
 	{"nationwide", []Grant{{"reviewer", "000000"}}},
-}
-
-// BenchmarkListInbox measures one inbox page (count + first 50 rows with
-// parties) over 100,000 cases for grants of each jurisdiction level.
-func BenchmarkListInbox(b *testing.B) {
-	const n = 100_000
-	db := openTest(b)
-	start := time.Now()
-	loadCases(b, db, n)
-	b.Logf("loaded %d cases in %v", n, time.Since(start).Round(time.Millisecond))
-	ctx := context.Background()
-	for _, bg := range benchGrants {
-		b.Run(bg.name, func(b *testing.B) {
-			_, total, err := db.ListInbox(ctx, bg.grants, Page{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Logf("%d matching cases; plan: %s", total, strings.Join(queryPlan(b, db, bg.grants), "; "))
-			for b.Loop() {
-				if _, _, err := db.ListInbox(ctx, bg.grants, Page{}); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
 }

@@ -255,7 +255,8 @@ func heldBranch(subject string) (string, []any) {
 
 // ListToDo returns a person's to-do list and its total: the open tasks
 // waiting, unclaimed, for a role the person holds in a jurisdiction
-// covering the task's office (see ListInbox for how grants cover), and the
+// covering the task's office (a grant at PP0000 covers codes starting with PP,
+// at PPCC00 those starting with PPCC, at 000000 all), and the
 // open tasks the person holds whatever their grants (claimed, transferred
 // or delegated to them). A task someone else holds is in nobody else's list.
 func (db *DB) ListToDo(ctx context.Context, subject string, grants []Grant, f TaskFilter, p Page) ([]TaskItem, int, error) {
@@ -277,7 +278,7 @@ func (db *DB) ListToDo(ctx context.Context, subject string, grants []Grant, f Ta
 // todoQuery builds the to-do queries; a zero listQuery if nothing can
 // match.
 //
-// Like inboxQuery, every branch selects a set of cases disjoint from the
+// Every branch selects a set of cases disjoint from the
 // others': the pool branches after normalizeGrants, and the held branch
 // (task_holder = subject) from the pool branches (empty task_holder). So
 // the total is the sum of the branch counts and the page is the first
