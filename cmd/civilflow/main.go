@@ -79,6 +79,8 @@ func serve(args []string) error {
 	calDir := fs.String("calendar-dir", "", "extra legal-calendar data files (*.yaml), e.g. a newly published year")
 	procDir := fs.String("procedures-dir", "", "extra procedure definitions (*.yaml) to load at start, validated like the built-in ones")
 	webhookURL := fs.String("webhook-url", "", "deliver every notification once to this http(s) endpoint (POST JSON with an Idempotency-Key)")
+	checkpoints := fs.String("audit-checkpoints", "", "file the audit chain's head is appended to (default <data-dir>/audit-checkpoints.jsonl); keep it out of reach of the database's writers")
+	checkpointEvery := fs.Duration("audit-checkpoint-every", 10*time.Minute, "how often the audit chain's head is checkpointed when it moved")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -93,7 +95,8 @@ func serve(args []string) error {
 	began := time.Now()
 	a, err := app.Start(ctx, app.Config{
 		DataDir: *dataDir, Listen: *listen, TemporalAddress: *temporalAddr,
-		EmbeddedAddress: *embeddedAddr, Namespace: *namespace, CalendarDir: *calDir, ProceduresDir: *procDir, WebhookURL: *webhookURL, Logger: log,
+		EmbeddedAddress: *embeddedAddr, Namespace: *namespace, CalendarDir: *calDir, ProceduresDir: *procDir, WebhookURL: *webhookURL,
+		AuditCheckpointFile: *checkpoints, AuditCheckpointEvery: *checkpointEvery, Logger: log,
 	})
 	if err != nil {
 		return err
