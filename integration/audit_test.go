@@ -5,9 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -176,27 +174,10 @@ func TestTrailRecordsTheLimitInForce(t *testing.T) {
 // startWith starts a civilflow of its own with a short namespace retention
 // and frequent audit checkpoints.
 func startWith(t *testing.T, dataDir string, c *clock) *app.App {
-	t.Helper()
-	calDir := filepath.Join(dataDir, "test-calendar")
-	if err := os.MkdirAll(calDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := syntheticYears(calDir); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	a, err := app.Start(ctx, app.Config{
-		DataDir: dataDir, Listen: "127.0.0.1:0", EmbeddedAddress: "127.0.0.1:0", CalendarDir: calDir, Now: c.Now,
-		Logger:               slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Retention:            time.Hour, // the embedded server's minimum
-		AuditCheckpointEvery: 100 * time.Millisecond,
+	return startOwn(t, dataDir, c, func(cfg *app.Config) {
+		cfg.Retention = time.Hour // the embedded server's minimum
+		cfg.AuditCheckpointEvery = 100 * time.Millisecond
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Stop(context.Background()) })
-	return a
 }
 
 // TestClosedCaseOutlivesTemporalHistory closes a case, deletes its

@@ -3,9 +3,7 @@ package integration
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -569,29 +567,10 @@ func TestTemporaryAssistanceEmergencyPaidFirst(t *testing.T) {
 	}
 }
 
-// startWithProcedures starts a civilflow of its own that also loads the
-// definitions in procDir, as `civilflow serve --procedures-dir` does.
+// bnStart starts a civilflow of its own that also loads the definitions
+// in procDir, as `civilflow serve --procedures-dir` does.
 func bnStart(t *testing.T, dataDir, procDir string, c *clock) *app.App {
-	t.Helper()
-	calDir := filepath.Join(dataDir, "test-calendar")
-	if err := os.MkdirAll(calDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := syntheticYears(calDir); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	a, err := app.Start(ctx, app.Config{
-		DataDir: dataDir, Listen: "127.0.0.1:0", EmbeddedAddress: "127.0.0.1:0", CalendarDir: calDir, Now: c.Now,
-		ProceduresDir: procDir, Retention: time.Hour,
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Stop(context.Background()) })
-	return a
+	return startOwn(t, dataDir, c, func(cfg *app.Config) { cfg.ProceduresDir, cfg.Retention = procDir, time.Hour })
 }
 
 // TestElderlyAllowanceFromProceduresDir: the 80+ allowance is a local

@@ -264,12 +264,7 @@ func hasAction(st workflows.CaseState, action, office string) bool {
 func TestConversion(t *testing.T) {
 	dir := t.TempDir()
 	c := &clock{}
-	a, err := start(t, dir, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Stop(context.Background()) })
-	base := env{app: a, clock: c, dataDir: dir}
+	base := env{app: startOwn(t, dir, c), clock: c, dataDir: dir}
 	for _, sub := range []struct {
 		name string
 		run  func(*env)

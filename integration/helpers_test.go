@@ -86,7 +86,9 @@ func syntheticYears(dir string) error {
 	return os.WriteFile(filepath.Join(dir, "synthetic.yaml"), b.Bytes(), 0o644)
 }
 
-func start(t *testing.T, dataDir string, c *clock) (*app.App, error) {
+// start starts civilflow on dataDir with the test calendar years; edit
+// adjusts the configuration (retention, procedures directory …).
+func start(t *testing.T, dataDir string, c *clock, edit ...func(*app.Config)) (*app.App, error) {
 	calDir := filepath.Join(dataDir, "test-calendar")
 	if err := os.MkdirAll(calDir, 0o755); err != nil {
 		return nil, err
@@ -97,10 +99,25 @@ func start(t *testing.T, dataDir string, c *clock) (*app.App, error) {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	return app.Start(ctx, app.Config{
+	cfg := app.Config{
 		DataDir: dataDir, Listen: "127.0.0.1:0", EmbeddedAddress: "127.0.0.1:0",
 		CalendarDir: calDir, Logger: log, Now: c.Now,
-	})
+	}
+	for _, e := range edit {
+		e(&cfg)
+	}
+	return app.Start(ctx, cfg)
+}
+
+// startOwn starts a civilflow of the test's own, stopped when it ends.
+func startOwn(t *testing.T, dataDir string, c *clock, edit ...func(*app.Config)) *app.App {
+	t.Helper()
+	a, err := start(t, dataDir, c, edit...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Stop(context.Background()) })
+	return a
 }
 
 // sharedEnv is one civilflow for the tests that do not restart it; each
