@@ -110,6 +110,9 @@ func Start(ctx context.Context, cfg Config) (a *App, err error) {
 		}
 	}()
 
+	if err := prepareDataDir(cfg.DataDir, log); err != nil {
+		return a, err
+	}
 	procs, err := procedures.LoadWithDir(activities.Catalog(Roles), cfg.ProceduresDir)
 	if err != nil {
 		return a, err

@@ -56,12 +56,8 @@ func LoadOrCreateKey(dataDir string) ([]byte, error) {
 
 // readKeyFile reads and parses an existing key file.
 func readKeyFile(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("auth: %w", err)
-	}
-	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("auth: key file %s has mode %v; it must not be readable by others (chmod 600)", path, fi.Mode().Perm())
+	if err := CheckKeyFileMode(path); err != nil {
+		return nil, err
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -120,4 +116,41 @@ func parseKey(b []byte) ([]byte, error) {
 		return []byte(s), nil
 	}
 	return nil, fmt.Errorf("key is too short: need at least %d bytes (raw, or base64-encoded)", MinKeyLen)
+}
+
+// KeyFilePatterns name the files of a data directory that hold secrets and
+// are held to the key-file rule of CheckKeyFileMode: the JWT key and any
+// other key or certificate key an operator keeps beside it.
+var KeyFilePatterns = []string{"*.key", "*.pem"}
+
+// CheckKeyFileMode is the one rule for key files: a key readable or
+// writable by group or others is refused rather than silently tightened,
+// as ssh does with private keys, since it may already have been copied.
+// The error names the file, its mode and the fix.
+func CheckKeyFileMode(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("auth: %w", err)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
+		return fmt.Errorf("auth: key file %s has mode %v; it must not be readable by others (chmod 600)", path, fi.Mode().Perm())
+	}
+	return nil
+}
+
+// CheckKeyFiles applies CheckKeyFileMode to every file of dir matching
+// KeyFilePatterns. A missing dir has no key files.
+func CheckKeyFiles(dir string) error {
+	for _, pat := range KeyFilePatterns {
+		paths, err := filepath.Glob(filepath.Join(dir, pat))
+		if err != nil {
+			return fmt.Errorf("auth: %w", err)
+		}
+		for _, p := range paths {
+			if err := CheckKeyFileMode(p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -78,9 +78,15 @@ func AppendCheckpoint(path string, cp Checkpoint) error {
 	if err != nil {
 		return fmt.Errorf("store: encode checkpoint: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	// The file names no person, but it is part of the audit record: only its
+	// owner may read or append to it (an older version created it 0644).
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, PrivateFileMode)
 	if err != nil {
 		return fmt.Errorf("store: checkpoint: %w", err)
+	}
+	if err := chmodPrivate(path); err != nil {
+		f.Close()
+		return err
 	}
 	if _, err := f.Write(append(line, '\n')); err != nil {
 		f.Close()

@@ -20,7 +20,9 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,7 +75,15 @@ const busyTimeout = 10 * time.Second
 
 // Open opens (creating if needed) the SQLite database file at path and
 // applies any pending migrations.
+//
+// The database holds personal data, so the file and its -wal and -shm
+// companions are kept at mode 0600 (owner only), including files an older
+// version created 0644. SQLite creates the companions itself, with the main
+// file's mode, which is why the main file is created and tightened first.
 func Open(ctx context.Context, path string) (*DB, error) {
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
 	db, err := openSQLite(path)
 	if err != nil {
 		return nil, err
@@ -82,7 +92,52 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.sql.Close()
 		return nil, err
 	}
+	// Migrating has opened the WAL; tighten companions an older run left open.
+	for _, p := range []string{path + "-wal", path + "-shm"} {
+		if err := chmodPrivate(p); err != nil {
+			db.sql.Close()
+			return nil, err
+		}
+	}
 	return db, nil
+}
+
+// PrivateFileMode is the mode of every file holding personal data.
+const PrivateFileMode fs.FileMode = 0o600
+
+// createPrivate creates path with PrivateFileMode if missing and tightens
+// it if it exists with a wider mode.
+func createPrivate(path string) error {
+	if path == "" || strings.ContainsAny(path, "?#") {
+		return nil // openSQLite refuses it with the reason
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, PrivateFileMode)
+	if err != nil {
+		return fmt.Errorf("store: open %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return chmodPrivate(path)
+}
+
+// chmodPrivate sets an existing file's mode to PrivateFileMode when group
+// or others have any access; a missing file is left missing.
+func chmodPrivate(path string) error {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if runtime.GOOS == "windows" || fi.Mode().Perm()&0o077 == 0 {
+		return nil
+	}
+	if err := os.Chmod(path, PrivateFileMode); err != nil {
+		return fmt.Errorf("store: restrict %s to its owner: %w", path, err)
+	}
+	return nil
 }
 
 // openSQLite opens the file with the connection settings, without migrating.
