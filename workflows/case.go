@@ -156,8 +156,8 @@ func (c *caseRun) validate(ctx workflow.Context, req ActRequest) error {
 		if office := c.actionOffice(c.stage); !holdsRole(req.Actor, a.By, office) {
 			return rejected("action %q requires the role %s in a jurisdiction covering %s", a.ID, a.By, office)
 		}
-		if party {
-			return rejected("a party to the case cannot decide it (separation of duties)")
+		if err := c.notInterested(req.Actor.Subject, "decide it"); err != nil {
+			return err
 		}
 		if err := c.checkHolder(req.Actor); err != nil {
 			return err
@@ -166,7 +166,7 @@ func (c *caseRun) validate(ctx workflow.Context, req ActRequest) error {
 			return err
 		}
 	}
-	if a.OpinionRequired && strings.TrimSpace(req.Opinion) == "" {
+	if a.OpinionRequired && blank(req.Opinion) {
 		return rejected("action %q requires an opinion stating the reasons", a.ID)
 	}
 	if a.AttachmentRequired && len(req.Attachments) == 0 {

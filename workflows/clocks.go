@@ -3,7 +3,6 @@ package workflows
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -277,10 +276,10 @@ func (c *caseRun) validateExtension(name string, req ActRequest) error {
 	if office := procedures.OfficeAt(c.in.Office, def.Extension.Level); !holdsRole(req.Actor, def.Extension.By, office) {
 		return rejected("extending %q requires the role %s in a jurisdiction covering %s", name, def.Extension.By, office)
 	}
-	if c.isParty(req.Actor.Subject) {
-		return rejected("a party to the case cannot extend its time limit (separation of duties)")
+	if err := c.notInterested(req.Actor.Subject, "extend its time limit"); err != nil {
+		return err
 	}
-	if strings.TrimSpace(req.Opinion) == "" {
+	if blank(req.Opinion) {
 		return rejected("an extension requires the reasons, which are told to the applicant")
 	}
 	return nil

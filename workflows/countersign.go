@@ -90,7 +90,7 @@ func (c *caseRun) validateSignerChange(req ActRequest) error {
 		return err
 	}
 	s := c.state.Signatures[mine]
-	if c.isParty(to.Subject) || !holdsRole(to, s.Role, s.Office) {
+	if c.notInterested(to.Subject, "sign") != nil || !holdsRole(to, s.Role, s.Office) {
 		return rejected("%s cannot sign: the slot needs the role %s covering %s, held by someone not a party", to.Name, s.Role, s.Office)
 	}
 	for _, x := range c.state.Signatures {
@@ -137,10 +137,10 @@ func (c *caseRun) validateVote(req ActRequest) error {
 	if req.Action != procedures.ActionAgree && req.Action != procedures.ActionDisagree {
 		return rejected("action %q is not possible at stage %q; possible: agree, disagree", req.Action, c.stage.ID)
 	}
-	if c.isParty(req.Actor.Subject) {
-		return rejected("a party to the case cannot decide it (separation of duties)")
+	if err := c.notInterested(req.Actor.Subject, "decide it"); err != nil {
+		return err
 	}
-	if req.Action == procedures.ActionDisagree && strings.TrimSpace(req.Opinion) == "" {
+	if req.Action == procedures.ActionDisagree && blank(req.Opinion) {
 		return rejected("disagreeing requires an opinion stating the reasons")
 	}
 	_, err := c.slotFor(req.Actor)

@@ -7,6 +7,7 @@ import (
 
 	"go.temporal.io/sdk/workflow"
 
+	"civilflow/divisions"
 	"civilflow/procedures"
 )
 
@@ -63,8 +64,8 @@ func (c *caseRun) mayHoldTask(a Actor) error {
 	if as == nil {
 		return rejected("stage %q has no task to assign", c.stage.ID)
 	}
-	if c.isParty(a.Subject) {
-		return rejected("a party to the case cannot work on it (separation of duties)")
+	if err := c.notInterested(a.Subject, "work on it"); err != nil {
+		return err
 	}
 	if !holdsRole(a, as.Role, as.Office) {
 		return rejected("the task needs the role %s in a jurisdiction covering %s", as.Role, as.Office)
@@ -97,6 +98,29 @@ func (c *caseRun) checkDistinct(st procedures.Stage, a Actor) error {
 		if e.Actor == a.Subject && e.Role != "applicant" && slices.Contains(st.DistinctFrom, e.StageFrom) {
 			return rejected("four eyes: you decided at stage %q, so another person must decide here", e.StageFrom)
 		}
+	}
+	return nil
+}
+
+// coversOffice reports whether a holds any role in a jurisdiction covering office.
+func coversOffice(a Actor, office string) bool {
+	for _, g := range a.Roles {
+		if divisions.Covers(g.Division, office) {
+			return true
+		}
+	}
+	return false
+}
+
+// notInterested enforces separation of duties: neither a party nor the
+// person who submitted the application on their behalf may do what (decide,
+// work on, sign, extend) for the case.
+func (c *caseRun) notInterested(subject, what string) error {
+	if c.isParty(subject) {
+		return rejected("a party to the case cannot %s (separation of duties)", what)
+	}
+	if subject == c.in.Submitter.Subject {
+		return rejected("you submitted this application on the applicants' behalf, so another person must %s (separation of duties)", what)
 	}
 	return nil
 }
@@ -145,7 +169,7 @@ func (c *caseRun) validateTask(ctx workflow.Context, req ActRequest) (handled bo
 		if as == nil || as.Owner == "" || as.Holder != req.Actor.Subject {
 			return true, rejected("only a delegate resolves a delegated task")
 		}
-		if strings.TrimSpace(req.Opinion) == "" {
+		if blank(req.Opinion) {
 			return true, rejected("resolving a delegated task requires the delegate's opinion")
 		}
 		return true, nil
@@ -168,6 +192,13 @@ func (c *caseRun) validateTask(ctx workflow.Context, req ActRequest) (handled bo
 		if len(req.Targets) == 0 || len(c.state.Readers)+len(req.Targets) > MaxReaders {
 			return true, rejected("copy to between 1 and %d readers", MaxReaders)
 		}
+		// A reader reads the case like a party, so only staff of its
+		// jurisdiction may be one.
+		for _, t := range req.Targets {
+			if !coversOffice(t, c.in.Office) {
+				return true, rejected("%s (%s) cannot be copied: they hold no role in a jurisdiction covering %s", t.Name, t.Subject, c.in.Office)
+			}
+		}
 		return true, nil
 	case ActionAddSigner, ActionRemoveSigner:
 		return true, c.validateSignerChange(req)
@@ -176,7 +207,7 @@ func (c *caseRun) validateTask(ctx workflow.Context, req ActRequest) (handled bo
 		if !slices.Contains(c.stage.ReturnTo, to) {
 			return true, rejected("stage %q cannot return the case to %q", c.stage.ID, to)
 		}
-		if strings.TrimSpace(req.Opinion) == "" {
+		if blank(req.Opinion) {
 			return true, rejected("a return requires an opinion saying what to revise")
 		}
 		if c.stage.Kind == procedures.KindSign {
