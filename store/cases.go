@@ -58,7 +58,29 @@ type CaseSummary struct {
 	// ids, or ReasonOpinion for grounds stated by the deciding officer.
 	// GetCase fills it; lists leave it nil.
 	Reasons []string
+	// OpenKey, when set, limits the open cases: CreateCase refuses a case
+	// whose key an open case already carries (OpenCaseError). The key names
+	// the procedure and the applicants; it is written once, at creation,
+	// and is free again when the case closes. Transitions leave it alone.
+	OpenKey string
 }
+
+// ErrOpenCase reports that a case cannot be created because another open
+// case carries its OpenKey; errors.As finds the *OpenCaseError naming it.
+var ErrOpenCase = errors.New("store: an open case with the same key exists")
+
+// OpenCaseError names the open case that holds a key.
+type OpenCaseError struct {
+	// CaseID is the open case.
+	CaseID string
+}
+
+func (e *OpenCaseError) Error() string {
+	return "store: case " + e.CaseID + " is open with the same key"
+}
+
+// Unwrap makes errors.Is(err, ErrOpenCase) hold.
+func (e *OpenCaseError) Unwrap() error { return ErrOpenCase }
 
 // AuditEntry is one recorded action on a case: who, in which role and
 // office, when, what, with which opinion and legal basis, and the stage
@@ -163,7 +185,10 @@ outcome, waiting_role, waiting_office, due_at, submitted_at, updated_at, seq`
 // insertCaseSQL.
 func caseArgs(c CaseSummary) []any {
 	province, city := divisionPrefixes(c.WaitingOffice)
-	var state, application any
+	var state, application, openKey any
+	if c.OpenKey != "" {
+		openKey = c.OpenKey
+	}
 	if len(c.State) > 0 {
 		state = string(c.State)
 	}
@@ -177,18 +202,21 @@ func caseArgs(c CaseSummary) []any {
 	return []any{
 		c.ID, c.ProcedureID, c.ProcedureVersion, c.Title, c.Office, c.Submitter, c.Status, c.Stage, c.StageTitle,
 		c.Outcome, c.WaitingRole, c.WaitingOffice, province, city, nullTime(c.DueAt), dueOrder,
-		formatTime(c.SubmittedAt), formatTime(c.UpdatedAt), c.Seq, state, encodeReasons(c.Reasons), application,
+		formatTime(c.SubmittedAt), formatTime(c.UpdatedAt), c.Seq, state, encodeReasons(c.Reasons), application, openKey,
 	}
 }
 
 const insertCaseSQL = `INSERT INTO cases (id, procedure_id, procedure_version, title, office, submitter, status, stage,
 stage_title, outcome, waiting_role, waiting_office, waiting_province, waiting_city, due_at, due_order,
-submitted_at, updated_at, seq, state, reasons, application)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+submitted_at, updated_at, seq, state, reasons, application, open_key)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // CreateCase records a new case at submission. It is idempotent: if a case
 // with the same ID exists (a retried activity, or transitions already
-// applied), nothing is written and no error is returned.
+// applied), nothing is written and no error is returned. A new case with an
+// OpenKey that an open case already carries is refused with *OpenCaseError;
+// the look-up and the insert share one write transaction, and the unique
+// index on open cases' keys backs it for any other writer.
 func (db *DB) CreateCase(ctx context.Context, c CaseSummary) error {
 	if err := validateSummary(c); err != nil {
 		return fmt.Errorf("store: create case: %w", err)
@@ -203,6 +231,17 @@ func (db *DB) CreateCase(ctx context.Context, c CaseSummary) error {
 }
 
 func createCase(ctx context.Context, tx runner, c CaseSummary) error {
+	if c.OpenKey != "" {
+		var other string
+		err := tx.queryRow(ctx, `SELECT id FROM cases WHERE open_key = ? AND status = 'open' AND id <> ? LIMIT 1`,
+			c.OpenKey, c.ID).Scan(&other)
+		switch {
+		case err == nil:
+			return &OpenCaseError{CaseID: other}
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("open cases with the same key: %w", err)
+		}
+	}
 	res, err := tx.exec(ctx, insertCaseSQL+` ON CONFLICT (id) DO NOTHING`, caseArgs(c)...)
 	if err != nil {
 		return err
