@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"civilflow/divisions"
 )
 
 // Errors name the rule a number breaks, so the API can tell the applicant.
@@ -14,6 +16,7 @@ var (
 	ErrFormat     = errors.New("must be 17 digits followed by a digit or X")
 	ErrBirthDate  = errors.New("does not encode a real birth date")
 	ErrCheckDigit = errors.New("check digit does not match (GB 11643)")
+	ErrRegion     = errors.New("unknown region code (GB/T 2260)")
 )
 
 // Sex as encoded in the sequence digit.
@@ -79,10 +82,14 @@ func Parse(s string) (Info, error) {
 }
 
 // Validate is Parse for callers that need only the verdict; births after
-// asOf are impossible and rejected.
+// asOf are impossible and rejected, and so are region codes that never
+// existed (see CheckRegion).
 func Validate(s string, asOf time.Time) error {
 	info, err := Parse(s)
 	if err != nil {
+		return err
+	}
+	if err := CheckRegion(info.Region); err != nil {
 		return err
 	}
 	if info.Birth.After(asOf) {
@@ -99,4 +106,50 @@ func AgeOn(birth time.Time, on time.Time) int {
 		age--
 	}
 	return age
+}
+
+// residencePermitRegions are the codes of the residence permits of Hong
+// Kong, Macao and Taiwan residents, which share the number's format.
+var residencePermitRegions = map[string]bool{"810000": true, "820000": true, "830000": true}
+
+// CheckRegion refuses a region code no division ever had. A number keeps
+// the code of the county where it was first issued, and many of those
+// codes have since been retired (Beijing's counties 1102xx, Chongqing
+// under Sichuan 5102xx, prefectures renumbered when a 地区 became a city),
+// so the current GB/T 2260 table alone would refuse real people. A code is
+// therefore accepted when it is in the current table below province level,
+// when it is a residence-permit code (81, 82, 83 followed by 0000), or
+// when its province exists today and its other digits follow the GB/T 2260
+// numbering: a prefecture 01–70 or 90 (directly administered) and a county
+// 01–99. This refuses 000000, 999999, provinces that never existed and
+// provinces or prefectures used as if they were counties; it cannot tell a
+// retired county from one never assigned.
+//
+// Parse does not apply it: activities of running cases parse numbers
+// accepted before this rule, and must keep doing so.
+func CheckRegion(code string) error {
+	if len(code) != 6 || !divisions.Valid(code) {
+		return ErrRegion
+	}
+	if residencePermitRegions[code] {
+		return nil
+	}
+	t, err := divisions.Default()
+	if err != nil {
+		return fmt.Errorf("idnumber: %w", err)
+	}
+	if d, ok := t.Lookup(code); ok && d.Level >= divisions.LevelPrefecture {
+		return nil
+	}
+	if d, ok := t.Lookup(code[:2] + "0000"); !ok || d.Level != divisions.LevelProvince {
+		return ErrRegion
+	}
+	pref, county := code[2:4], code[4:6]
+	if (pref < "01" || pref > "70") && pref != "90" {
+		return ErrRegion
+	}
+	if county == "00" {
+		return ErrRegion
+	}
+	return nil
 }

@@ -82,3 +82,23 @@ func TestValidateFutureBirth(t *testing.T) {
 		t.Fatalf("future birth accepted: %v", err)
 	}
 }
+
+func TestD11UnknownRegionCodesRefused(t *testing.T) {
+	asOf := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	// No such province, a province or a prefecture standing as a county,
+	// prefecture numbers GB/T 2260 never uses.
+	for _, region := range []string{"000000", "999999", "160101", "110000", "119900", "117101", "118001"} {
+		n := make17(region, "19900307", "123")
+		if err := Validate(n, asOf); !errors.Is(err, ErrRegion) {
+			t.Errorf("Validate(%s) = %v, want ErrRegion", n, err)
+		}
+	}
+	// Current counties, cities without counties, codes retired since the
+	// number was issued, and residence permits keep working.
+	for _, region := range []string{"110105", "441900", "110224", "510202", "422101", "469001", "810000", "830000"} {
+		n := make17(region, "19900307", "123")
+		if err := Validate(n, asOf); err != nil {
+			t.Errorf("Validate(%s) = %v, want nil", n, err)
+		}
+	}
+}

@@ -157,7 +157,10 @@ func person(birth string, male bool) string {
 	if male {
 		seq = fmt.Sprintf("%03d", n*2+1)
 	}
-	region := fmt.Sprintf("11%04d", 100+personSeq.Load()%9000)
+	// Beijing region codes with a prefecture of 01–70 and a county of
+	// 01–99, the shape idnumber.CheckRegion accepts.
+	k := personSeq.Load()
+	region := fmt.Sprintf("11%02d%02d", 1+(k/99)%70, 1+k%99)
 	s := region + birth + seq
 	return s + string(idnumber.CheckDigit(s))
 }
