@@ -199,6 +199,8 @@ func TestSignRejects(t *testing.T) {
 		{"no subject", testKey, Principal{Name: "x"}, time.Hour},
 		{"zero ttl", testKey, testPrincipal(), 0},
 		{"invalid grant", testKey, Principal{Subject: "u", Grants: []policies.Grant{{Role: "clerk", Division: "410100"}}}, time.Hour},
+		{"subject too long", testKey, Principal{Subject: strings.Repeat("a", 65)}, time.Hour},
+		{"name with a control", testKey, Principal{Subject: "u", Name: "张三"}, time.Hour},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -316,5 +318,57 @@ func TestLoadOrCreateKeyEnv(t *testing.T) {
 				t.Error("a key file was written although the env var is set")
 			}
 		})
+	}
+}
+
+func TestD8TokenLifetimeCeilingAndIatRequired(t *testing.T) {
+	with := func(k string, v any) string {
+		c := goodClaims()
+		if v == nil {
+			delete(c, k)
+		} else {
+			c[k] = v
+		}
+		return rawToken(t, jwt.SigningMethodHS256, testKey, c)
+	}
+	refused := map[string]string{
+		"no iat":               with("iat", nil),
+		"exp in 2126":          with("exp", t0.AddDate(100, 0, 0).Unix()),
+		"13 hours":             with("exp", t0.Add(13*time.Hour).Unix()),
+		"iat back-dated":       with("iat", t0.Add(-24*time.Hour).Unix()),
+		"subject of 5000":      with("sub", strings.Repeat("a", 5000)),
+		"subject with a slash": with("sub", "../admin"),
+		"name with NUL":        with("name", "李\x00娜"),
+		"name with RLO":        with("name", "abc\u202e"),
+	}
+	for name, tok := range refused {
+		if p, err := Verify(testKey, tok, t0.Add(time.Minute)); !errors.Is(err, ErrInvalidToken) {
+			t.Errorf("%s: Verify = %+v, %v; want ErrInvalidToken", name, p, err)
+		}
+	}
+	// Exactly the ceiling is fine; a lower configured ceiling refuses it.
+	twelve := with("exp", t0.Add(12*time.Hour).Unix())
+	if _, err := Verify(testKey, twelve, t0.Add(time.Minute)); err != nil {
+		t.Errorf("12h token: %v", err)
+	}
+	if _, err := VerifyMaxTTL(testKey, twelve, t0.Add(time.Minute), 8*time.Hour); !errors.Is(err, ErrInvalidToken) {
+		t.Errorf("12h token under an 8h ceiling: %v", err)
+	}
+}
+
+func TestD8MaxTTLFromEnvironment(t *testing.T) {
+	t.Setenv(MaxTTLEnv, "")
+	if d, err := MaxTTL(); err != nil || d != DefaultMaxTTL {
+		t.Errorf("unset: %v, %v", d, err)
+	}
+	t.Setenv(MaxTTLEnv, "8h")
+	if d, err := MaxTTL(); err != nil || d != 8*time.Hour {
+		t.Errorf("8h: %v, %v", d, err)
+	}
+	for _, v := range []string{"soon", "-1h", "0s"} {
+		t.Setenv(MaxTTLEnv, v)
+		if _, err := MaxTTL(); err == nil {
+			t.Errorf("%q accepted", v)
+		}
 	}
 }
