@@ -152,6 +152,8 @@ type DueResponse struct {
 		Total  int            `json:"total"`
 		Counts []DueCount     `json:"counts"`
 		Items  []CaseListItem `json:"items"`
+		// The window reached a year without holiday data.
+		PendingCalendar string `json:"pendingCalendar,omitempty" doc:"Set when the window reaches a year without holiday data: the cutoff is the earliest day it can end"`
 	}
 }
 
@@ -202,16 +204,9 @@ func registerCalendar(api huma.API, d *Deps) {
 			}
 		}
 		slices.Sort(divs)
-		cutoff := d.today()
-		for i := 0; i < in.Within; {
-			cutoff = cutoff.AddDays(1)
-			ok, err := d.Calendar.IsWorkingDay(cutoff)
-			if err != nil {
-				return nil, huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{Location: "query.within", Message: err.Error()})
-			}
-			if ok {
-				i++
-			}
+		cutoff, pending, err := d.dueCutoff(in.Within)
+		if err != nil {
+			return nil, huma.Error500InternalServerError("deadline window", err)
 		}
 		before := cutoff.AddDays(1).In(workflows.ChinaTime) // limits ending on the cutoff day end at its 24:00
 		rows, counts, total, err := d.Store.ListDue(ctx, store.DueFilter{Divisions: slices.Compact(divs), Before: before.Add(time.Nanosecond),
@@ -222,6 +217,7 @@ func registerCalendar(api huma.API, d *Deps) {
 		out := &DueResponse{}
 		list := d.caseList(rows, total)
 		out.Body.Cutoff, out.Body.Total, out.Body.Items = cutoff.String(), total, list.Body.Items
+		out.Body.PendingCalendar = pending
 		out.Body.Counts = make([]DueCount, 0, len(counts))
 		for _, c := range counts {
 			out.Body.Counts = append(out.Body.Counts, DueCount{Office: c.Office, OfficeName: d.Divisions.FullName(c.Office),

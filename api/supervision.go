@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -87,19 +89,21 @@ type OverdueStats struct {
 
 // SupervisionStats are the supervision views of a division.
 type SupervisionStats struct {
-	Division        string           `json:"division"`
-	DivisionName    string           `json:"divisionName"`
-	From            string           `json:"from,omitempty"`
-	To              string           `json:"to,omitempty"`
-	GeneratedAt     time.Time        `json:"generatedAt"`
-	CalendarVersion string           `json:"calendarVersion"`
-	ByProcedure     []ProcedureStats `json:"byProcedure"`
-	ByStage         []StageStats     `json:"byStage" doc:"Open cases"`
-	ByOffice        []OfficeStats    `json:"byOffice"`
-	ByOutcome       []OutcomeStats   `json:"byOutcome" doc:"Closed cases"`
-	ProcessingTime  []ProcessingTime `json:"processingTime"`
-	Refusals        []RefusalStats   `json:"refusals" doc:"Refused and not-accepted cases by reason; a case citing several reasons counts once for each"`
-	Overdue         []OverdueStats   `json:"overdue" doc:"Offices with open cases past their time limit, the most overdue first"`
+	Division             string           `json:"division"`
+	DivisionName         string           `json:"divisionName"`
+	From                 string           `json:"from,omitempty"`
+	To                   string           `json:"to,omitempty"`
+	GeneratedAt          time.Time        `json:"generatedAt"`
+	CalendarVersion      string           `json:"calendarVersion"`
+	CalendarCoveredUntil string           `json:"calendarCoveredUntil,omitempty" doc:"Last day with holiday data; periods past it are pending-calendar"`
+	CalendarWarning      string           `json:"calendarWarning,omitempty" doc:"Set when the holiday data ends within 60 days: load the next year's notice"`
+	ByProcedure          []ProcedureStats `json:"byProcedure"`
+	ByStage              []StageStats     `json:"byStage" doc:"Open cases"`
+	ByOffice             []OfficeStats    `json:"byOffice"`
+	ByOutcome            []OutcomeStats   `json:"byOutcome" doc:"Closed cases"`
+	ProcessingTime       []ProcessingTime `json:"processingTime"`
+	Refusals             []RefusalStats   `json:"refusals" doc:"Refused and not-accepted cases by reason; a case citing several reasons counts once for each"`
+	Overdue              []OverdueStats   `json:"overdue" doc:"Offices with open cases past their time limit, the most overdue first"`
 }
 
 // SupervisionStatsResponse returns the views.
@@ -157,6 +161,10 @@ func (d *Deps) supervisionStats(cs store.CaseStats) SupervisionStats {
 	}
 	if d.Calendar != nil {
 		s.CalendarVersion = d.Calendar.Version()
+		if last, ok := d.Calendar.CoveredUntil(); ok {
+			s.CalendarCoveredUntil = last.String()
+		}
+		s.CalendarWarning = d.Calendar.CoverageWarning(d.today(), calendar.CoverageWarnDays)
 	}
 	officeName := func(code string) string {
 		if d.Divisions == nil {
@@ -239,4 +247,33 @@ func (d *Deps) processingTimes(closed []store.ClosedCase) []ProcessingTime {
 func percentile(sorted []int, q float64) int {
 	i := int(math.Ceil(q*float64(len(sorted)))) - 1
 	return sorted[max(0, min(i, len(sorted)-1))]
+}
+
+// dueCutoff is the last day of the deadline watch's window: within working
+// days after today. Where the window reaches a year without holiday data
+// the working days there cannot be told, so the cutoff is the earliest day
+// the window can end (each remaining working day is at least one calendar
+// day) and pending says so: every case listed is within the window, and
+// none is guessed into it. Cases whose own dates await the calendar have no
+// due date and are not listed either way; their timing shows it.
+func (d *Deps) dueCutoff(within int) (cutoff calendar.Date, pending string, err error) {
+	cutoff = d.today()
+	for i := 0; i < within; {
+		next := cutoff.AddDays(1)
+		ok, err := d.Calendar.IsWorkingDay(next)
+		var nc *calendar.YearNotCoveredError
+		if errors.As(err, &nc) {
+			cutoff = cutoff.AddDays(within - i)
+			return cutoff, fmt.Sprintf("no holiday data for %d: the window ends on %s at the earliest; cases due after it "+
+				"are listed once the %d holiday notice is loaded", nc.Year, cutoff, nc.Year), nil
+		}
+		if err != nil {
+			return cutoff, "", err
+		}
+		cutoff = next
+		if ok {
+			i++
+		}
+	}
+	return cutoff, "", nil
 }

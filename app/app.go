@@ -184,6 +184,7 @@ func Start(ctx context.Context, cfg Config) (a *App, err error) {
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
+	a.watchCalendar(cal)
 	if a.listener, err = net.Listen("tcp", cfg.Listen); err != nil {
 		return a, fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
