@@ -42,6 +42,7 @@ var otherActors = []string{reg420000, sup420000, adm420000, reg110106}
 // Right actors of group (e).
 const (
 	partyH    = "partyH"
+	copyRead  = "copyReader"
 	reg110105 = "reg110105"
 	sup110000 = "sup110000"
 	adm110000 = "adm110000"
@@ -54,7 +55,7 @@ type walkFixtures struct {
 	h, w         couple // parties of m1 and m2; their data must never leak
 	m1, m2, m3   string // m1 at registrar review, m2 registered, m3 for the registrar to decide
 	notification int64  // one of H's notifications
-	staff        string // a staff directory entry
+	staff        string // a staff directory entry, m1 copied to them
 	newcomer     couple // submits a new case as the right actor
 }
 
@@ -80,10 +81,10 @@ type walkVariant struct {
 	// changes state that the other groups' calls rely on.
 	rightCall *walkCall
 	// list marks answers listing cases: no answer to (c) or (d) may name a
-	// fixture case; listsM1 says the right actor's answer must contain m1,
-	// which proves the fixture is listed where it should be.
-	list    bool
-	listsM1 bool
+	// fixture case. lists is a fixture case the right actor's answer must
+	// name, which proves the leak check looks where the case would show.
+	list  bool
+	lists string
 }
 
 // sameForOthers expects one status from every actor of group (d).
@@ -122,6 +123,7 @@ func walkTable(f walkFixtures) map[string][]walkVariant {
 	period := url.Values{"division": {"110105"}, "from": {today.AddDate(0, 0, -7).Format(time.DateOnly)},
 		"to": {today.AddDate(0, 0, 1).Format(time.DateOnly)}}
 	m1 := map[string]string{"id": f.m1}
+	office := url.Values{"office": {"110105"}}
 	// A case path answers 404 to whoever may not read the case, never 403,
 	// so its existence is not revealed.
 	casePath := func(right string) walkVariant {
@@ -130,12 +132,12 @@ func walkTable(f walkFixtures) map[string][]walkVariant {
 	staffRead := sameForOthers(ok)
 	return map[string][]walkVariant{
 		"export-audit-entries": {{call: walkCall{query: period}, outsider: no, others: sameForOthers(no),
-			right: sup110000, rightSt: ok, list: true}},
+			right: sup110000, rightSt: ok, list: true, lists: f.m1}},
 		"list-read-log": {
 			{label: "case", call: walkCall{query: url.Values{"case": {f.m1}}}, outsider: none, others: sameForOthers(none),
-				right: sup110000, rightSt: ok},
+				right: sup110000, rightSt: ok, lists: f.m1},
 			{label: "division", call: walkCall{query: url.Values{"division": {"110105"}}}, outsider: no,
-				others: sameForOthers(no), right: sup110000, rightSt: ok, list: true},
+				others: sameForOthers(no), right: sup110000, rightSt: ok, list: true, lists: f.m1},
 		},
 		"verify-audit-chain": {{outsider: no, others: except(sameForOthers(no), sup420000, ok, adm420000, ok),
 			right: sup110000, rightSt: ok}},
@@ -152,12 +154,17 @@ func walkTable(f walkFixtures) map[string][]walkVariant {
 		"export-case-history":   {casePath(sup110000)},
 		"get-case-trail":        {casePath(reg110105)},
 		"list-my-applications": {{outsider: ok, others: sameForOthers(ok), right: partyH, rightSt: ok,
-			list: true, listsM1: true}},
-		"list-my-copied": {{outsider: no, others: sameForOthers(ok), right: reg110105, rightSt: ok, list: true}},
-		"list-my-done":   {{outsider: no, others: sameForOthers(ok), right: reg110105, rightSt: ok, list: true}},
-		"list-my-inbox": {{call: walkCall{query: url.Values{"office": {"110105"}}}, outsider: no, others: sameForOthers(ok),
-			right: reg110105, rightSt: ok, list: true, listsM1: true}},
-		"list-my-notifications": {{outsider: ok, others: sameForOthers(ok), right: partyH, rightSt: ok, list: true}},
+			list: true, lists: f.m1}},
+		// The office filter must not widen a list beyond the person's own
+		// jurisdictions.
+		"list-my-copied": {{call: walkCall{query: office}, outsider: no, others: sameForOthers(ok), right: copyRead,
+			rightSt: ok, list: true, lists: f.m1}},
+		"list-my-done": {{call: walkCall{query: office}, outsider: no, others: sameForOthers(ok), right: reg110105,
+			rightSt: ok, list: true, lists: f.m2}},
+		"list-my-inbox": {{call: walkCall{query: office}, outsider: no, others: sameForOthers(ok), right: reg110105,
+			rightSt: ok, list: true, lists: f.m1}},
+		"list-my-notifications": {{outsider: ok, others: sameForOthers(ok), right: partyH, rightSt: ok, list: true,
+			lists: f.m2}},
 		"mark-notification-read": {{call: walkCall{path: map[string]string{"id": strconv.FormatInt(f.notification, 10)}},
 			outsider: none, others: sameForOthers(none), right: partyH, rightSt: http.StatusNoContent}},
 		"list-procedures": {{outsider: ok, others: sameForOthers(ok), right: outsider, rightSt: ok}},
@@ -168,7 +175,7 @@ func walkTable(f walkFixtures) map[string][]walkVariant {
 		"put-staff": {{call: walkCall{path: map[string]string{"subject": f.staff},
 			body: map[string]any{"name": "周登记", "roles": []string{"registrar:110105"}}},
 			outsider: no, others: sameForOthers(no), right: adm110000, rightSt: ok}},
-		"list-due-cases": {{outsider: no, others: except(sameForOthers(no), sup420000, ok, adm420000, ok),
+		"list-due-cases": {{call: walkCall{query: office}, outsider: no, others: except(sameForOthers(no), sup420000, ok, adm420000, ok),
 			right: sup110000, rightSt: ok, list: true}},
 		"get-supervision-stats": {{call: walkCall{query: url.Values{"division": {"110105"}}}, outsider: no,
 			others: sameForOthers(no), right: sup110000, rightSt: ok, list: true}},
@@ -385,6 +392,11 @@ func walkSetUp(t *testing.T, e *env, reg, admin string) walkFixtures {
 	}
 	e.do(http.MethodPut, "/v1/staff/"+f.staff, admin, map[string]any{"name": "周登记", "roles": []string{"registrar:110105"}}).
 		expect(t, http.StatusOK)
+	// A colleague reads m1 (the read log has an entry) and copies it to the
+	// staff entry (their copied list has it).
+	e.do(http.MethodGet, "/v1/cases/"+f.m1, reg, nil).expect(t, http.StatusOK)
+	e.do(http.MethodPost, "/v1/cases/"+f.m1+"/actions", reg, map[string]any{"action": "copy", "targets": []string{f.staff}}).
+		expect(t, http.StatusOK)
 	return f
 }
 
@@ -410,6 +422,7 @@ func TestAuthorizationWalk(t *testing.T) {
 	tokens[partyH] = f.h.manTok
 	tokens[submitter] = f.newcomer.manTok
 	tokens[outsider] = e.token(person("19850505", true), "局外人")
+	tokens[copyRead] = e.token(f.staff, "周登记", "registrar:110105")
 
 	ops := servedOperations(t, e)
 	table := walkTable(f)
@@ -519,8 +532,8 @@ func TestAuthorizationWalk(t *testing.T) {
 			target := op.target(t, call)
 			r := w.call(op.method, target, "Bearer "+tokens[v.right], call.body)
 			check(label(id, v), v.right, op.method+" "+target, r, v.rightSt)
-			if v.listsM1 && !bytes.Contains(r.body, []byte(f.m1)) {
-				t.Errorf("%s as %s does not list %s, so the leak check of this list proves nothing: %.300s", id, v.right, f.m1, r.body)
+			if v.lists != "" && !bytes.Contains(r.body, []byte(v.lists)) {
+				t.Errorf("%s as %s does not list %s, so the leak check of this list proves nothing: %.300s", id, v.right, v.lists, r.body)
 			}
 		}
 	}
