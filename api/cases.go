@@ -173,7 +173,12 @@ func (d *Deps) submitCase(ctx context.Context, in *SubmitCaseRequest) (*CaseResp
 		ID: caseID, ProcedureID: proc.ID, ProcedureVersion: proc.Version,
 		Title: proc.Title.Zh + " " + proc.Title.En, Office: in.Body.Office, Submitter: p.Subject, Parties: subjects,
 		Status: workflows.StatusOpen, Stage: proc.Start, SubmittedAt: now, UpdatedAt: now, Application: form,
-	}); err != nil {
+		OpenKey: openKey(proc, in.Body.Office, subjects),
+	}); errors.Is(err, store.ErrOpenCase) {
+		// Refused in the store, so that it holds across API processes; a
+		// replay with the key of the open case itself is not refused.
+		return nil, d.openCaseConflict(ctx, err)
+	} else if err != nil {
 		return nil, huma.Error500InternalServerError("create case", err)
 	}
 	st, err := d.startCase(ctx, input)
@@ -279,8 +284,16 @@ func (d *Deps) actOnCase(ctx context.Context, in *ActRequest) (*CaseResponse, er
 		}
 		return nil, huma.Error500InternalServerError("act on case", err)
 	}
+	// The answer carries the parties' names and ID numbers like a GET, so
+	// it is a read of the case (a supervisor's urge, a registrar's claim).
+	if err := d.logRead(ctx, sum, actOperation+":"+in.Body.Action, fieldParties, fieldDocuments, fieldTimeline); err != nil {
+		return nil, err
+	}
 	return &CaseResponse{Body: d.view(st)}, nil
 }
+
+// actOperation names action answers in the read log, followed by the action.
+const actOperation = "act-on-case"
 
 // amendedForm validates a corrected form like a submitted one; the people
 // the case is about cannot change in a correction.

@@ -42,6 +42,7 @@ var otherActors = []string{reg420000, sup420000, adm420000, reg110106}
 // Right actors of group (e).
 const (
 	partyH    = "partyH"
+	partyG    = "partyG"
 	copyRead  = "copyReader"
 	reg110105 = "reg110105"
 	sup110000 = "sup110000"
@@ -52,9 +53,9 @@ const (
 
 // walkFixtures are the cases and records the walk aims at.
 type walkFixtures struct {
-	h, w         couple // parties of m1 and m2; their data must never leak
-	m1, m2, m3   string // m1 at registrar review, m2 registered, m3 for the registrar to decide
-	notification int64  // one of H's notifications
+	h, g         couple // parties of m1 and m2; their data must never leak
+	m1, m2, m3   string // m1 (H) at registrar review, m2 (G) registered, m3 for the registrar to decide
+	notification int64  // one of G's notifications
 	staff        string // a staff directory entry, m1 copied to them
 	newcomer     couple // submits a new case as the right actor
 }
@@ -163,10 +164,10 @@ func walkTable(f walkFixtures) map[string][]walkVariant {
 			rightSt: ok, list: true, lists: f.m2}},
 		"list-my-inbox": {{call: walkCall{query: office}, outsider: no, others: sameForOthers(ok), right: reg110105,
 			rightSt: ok, list: true, lists: f.m1}},
-		"list-my-notifications": {{outsider: ok, others: sameForOthers(ok), right: partyH, rightSt: ok, list: true,
+		"list-my-notifications": {{outsider: ok, others: sameForOthers(ok), right: partyG, rightSt: ok, list: true,
 			lists: f.m2}},
 		"mark-notification-read": {{call: walkCall{path: map[string]string{"id": strconv.FormatInt(f.notification, 10)}},
-			outsider: none, others: sameForOthers(none), right: partyH, rightSt: http.StatusNoContent}},
+			outsider: none, others: sameForOthers(none), right: partyG, rightSt: http.StatusNoContent}},
 		"list-procedures": {{outsider: ok, others: sameForOthers(ok), right: outsider, rightSt: ok}},
 		"get-procedure": {{call: walkCall{path: map[string]string{"id": "marriage-registration"}}, outsider: ok,
 			others: sameForOthers(ok), right: outsider, rightSt: ok}},
@@ -369,7 +370,7 @@ func walkSetUp(t *testing.T, e *env, reg, admin string) walkFixtures {
 		return c
 	}
 	// Names nobody else in the walk uses, so finding one in an answer is a leak.
-	f := walkFixtures{h: named("欧阳明远", "司马静怡"), newcomer: named("新甲", "新乙"), staff: "walk-staff-1"}
+	f := walkFixtures{h: named("欧阳明远", "司马静怡"), g: named("诸葛文博", "上官雅琴"), newcomer: named("新甲", "新乙"), staff: "walk-staff-1"}
 	submit := func(c couple) string {
 		st := e.do(http.MethodPost, "/v1/cases", c.manTok, marriageBody(c, "110105")).expect(t, http.StatusCreated).state(t)
 		if st.Stage != "registrar-review" {
@@ -377,18 +378,19 @@ func walkSetUp(t *testing.T, e *env, reg, admin string) walkFixtures {
 		}
 		return st.CaseID
 	}
-	f.m1, f.m2 = submit(f.h), submit(f.h)
+	// Two couples: one open application per couple and procedure.
+	f.m1, f.m2 = submit(f.h), submit(f.g)
 	f.m3 = submit(named("第三甲", "第三乙"))
 	e.act(f.m2, reg, "register", "").expect(t, http.StatusOK)
 	var ns notifications
-	e.do(http.MethodGet, "/v1/me/notifications", f.h.manTok, nil).expect(t, http.StatusOK).decode(t, &ns)
+	e.do(http.MethodGet, "/v1/me/notifications", f.g.manTok, nil).expect(t, http.StatusOK).decode(t, &ns)
 	for _, n := range ns.Items {
 		if n.CaseID == f.m2 {
 			f.notification = n.ID
 		}
 	}
 	if f.notification == 0 {
-		t.Fatalf("H has no notification of %s: %+v", f.m2, ns.Items)
+		t.Fatalf("G has no notification of %s: %+v", f.m2, ns.Items)
 	}
 	e.do(http.MethodPut, "/v1/staff/"+f.staff, admin, map[string]any{"name": "周登记", "roles": []string{"registrar:110105"}}).
 		expect(t, http.StatusOK)
@@ -420,6 +422,7 @@ func TestAuthorizationWalk(t *testing.T) {
 	}
 	f := walkSetUp(t, e, tokens[reg110105], tokens[adm110000])
 	tokens[partyH] = f.h.manTok
+	tokens[partyG] = f.g.manTok
 	tokens[submitter] = f.newcomer.manTok
 	tokens[outsider] = e.token(person("19850505", true), "局外人")
 	tokens[copyRead] = e.token(f.staff, "周登记", "registrar:110105")
@@ -445,7 +448,7 @@ func TestAuthorizationWalk(t *testing.T) {
 	sort.Strings(ids)
 
 	w := &walker{t: t, base: e.app.URL(), client: &http.Client{Timeout: 30 * time.Second}}
-	secrets := []string{f.h.man, f.h.woman, f.h.manName, f.h.womanName}
+	secrets := []string{f.h.man, f.h.woman, f.h.manName, f.h.womanName, f.g.man, f.g.woman, f.g.manName, f.g.womanName}
 	fixtureCases := []string{f.m1, f.m2}
 	leaks := func(who, what string, r response, list bool) {
 		t.Helper()
