@@ -38,11 +38,13 @@ const (
 )
 
 // logRead records that the person asking is about to receive personal
-// data of a case, unless it is their own (a party or the submitter). It
+// data of a case, unless it is their own: only the parties are exempt. A
+// submitter who is not a party (staff entering an application on someone's
+// behalf) reads someone else's data, and is logged like any staff read. It
 // fails closed: if the read cannot be recorded, it is not answered.
 func (d *Deps) logRead(ctx context.Context, sum store.CaseSummary, operation string, fields ...string) error {
 	p := principalOf(ctx)
-	if sum.Submitter == p.Subject || slices.Contains(sum.Parties, p.Subject) {
+	if slices.Contains(sum.Parties, p.Subject) {
 		return nil
 	}
 	return d.recordRead(ctx, sum.ID, sum.Office, operation, fields)
