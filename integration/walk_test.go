@@ -490,8 +490,10 @@ func TestAuthorizationWalk(t *testing.T) {
 			what := op.method + " " + target
 			r := w.call(op.method, target, "", v.call.body)
 			check(name, "no token", what, r, http.StatusUnauthorized)
-			if !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") {
-				t.Errorf("%s without a token: 401 without a Bearer challenge", name)
+			if !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") ||
+				!strings.HasPrefix(r.header.Get("Content-Type"), "application/problem+json") {
+				t.Errorf("%s without a token: %d with challenge %q and type %q, want a Bearer challenge and problem+json",
+					name, r.status, r.header.Get("WWW-Authenticate"), r.header.Get("Content-Type"))
 			}
 			leaks("no token", what, r, v.list)
 			for _, b := range bad {
@@ -512,6 +514,36 @@ func TestAuthorizationWalk(t *testing.T) {
 				leaks(a, what, r, v.list)
 			}
 		}
+	}
+
+	// Beyond the table: supervisors read but never decide or handle tasks,
+	// though they may urge (by policy); nobody decides their own case; the
+	// applicant grant everyone holds reads nothing; a province's registrar
+	// reads its districts' cases.
+	sup := "Bearer " + tokens[sup110000]
+	actions := "/v1/cases/" + f.m1 + "/actions"
+	for _, x := range []struct {
+		who, method, target, auth string
+		body                      any
+		want                      int
+	}{
+		{sup110000, http.MethodPost, actions, sup, map[string]any{"action": "register"}, http.StatusForbidden},
+		{sup110000, http.MethodPost, actions, sup, map[string]any{"action": "refuse", "opinion": "不符合条件"}, http.StatusForbidden},
+		{sup110000, http.MethodPost, actions, sup, map[string]any{"action": "claim"}, http.StatusForbidden},
+		{sup110000, http.MethodPost, actions, sup, map[string]any{"action": "copy", "targets": []string{f.staff}}, http.StatusForbidden},
+		{sup110000, http.MethodPost, actions, sup, map[string]any{"action": "withdraw"}, http.StatusForbidden},
+		{sup110000, http.MethodPost, actions, sup, map[string]any{"action": "return:eligibility"}, http.StatusForbidden},
+		{sup110000, http.MethodPost, actions, sup, map[string]any{"action": "extend:x"}, http.StatusForbidden},
+		{partyH, http.MethodPost, actions, "Bearer " + tokens[partyH], map[string]any{"action": "register"}, http.StatusConflict},
+		{partyH, http.MethodPost, actions, "Bearer " + tokens[partyH], map[string]any{"action": "claim"}, http.StatusConflict},
+		{"applicant:000000", http.MethodGet, "/v1/cases/" + f.m1,
+			"Bearer " + e.token(person("19850505", false), "局外人", "applicant:000000"), nil, http.StatusNotFound},
+		{"registrar:110000", http.MethodGet, "/v1/cases/" + f.m1,
+			"Bearer " + e.token("walk-reg-110000", "冯登记", "registrar:110000"), nil, http.StatusOK},
+		{sup110000, http.MethodPost, actions, sup, map[string]any{"action": "urge"}, http.StatusOK},
+	} {
+		r := w.call(x.method, x.target, x.auth, x.body)
+		check("extra", x.who, fmt.Sprintf("%s %s %v", x.method, x.target, x.body), r, x.want)
 	}
 
 	// Nothing the refused callers sent took effect.
