@@ -28,13 +28,27 @@ type Activities struct {
 	Logger   *slog.Logger
 }
 
+func (a *Activities) log() *slog.Logger {
+	if a.Logger != nil {
+		return a.Logger
+	}
+	return slog.Default()
+}
+
 // RecordTransition writes the case summary and its new timeline entries.
 // Replays and retries write nothing twice (entries are keyed by sequence).
 func (a *Activities) RecordTransition(ctx context.Context, in workflows.RecordInput) (workflows.RecordResult, error) {
-	st := in.State
+	return workflows.RecordResult{}, a.RecordTransitionOf(ctx, in.State, in.NewEvents, in.DueAt)
+}
+
+// RecordTransitionOf writes a case's summary and new timeline entries, with
+// their notifications; RecordTransition runs it for the workflow, and an
+// effect on another, closed case (a marriage ended per proof) runs it too.
+func (a *Activities) RecordTransitionOf(ctx context.Context, st workflows.CaseState, events []workflows.Event, dueAt *time.Time) error {
+	in := workflows.RecordInput{State: st, NewEvents: events, DueAt: dueAt}
 	snapshot, err := json.Marshal(st)
 	if err != nil {
-		return workflows.RecordResult{}, fmt.Errorf("unable to encode case state: %w", err)
+		return fmt.Errorf("unable to encode case state: %w", err)
 	}
 	sum := store.CaseSummary{
 		ID: st.CaseID, ProcedureID: st.ProcedureID, ProcedureVersion: st.ProcedureVersion,
@@ -69,15 +83,15 @@ func (a *Activities) RecordTransition(ctx context.Context, in workflows.RecordIn
 		})
 	}
 	if err := a.Store.ApplyTransition(ctx, t); err != nil {
-		return workflows.RecordResult{}, storeErr("record transition", err)
+		return storeErr("record transition", err)
 	}
 	if err := a.Store.SetTaskState(ctx, st.CaseID, st.Seq, taskState(st)); err != nil {
-		return workflows.RecordResult{}, storeErr("record task holder and readers", err)
+		return storeErr("record task holder and readers", err)
 	}
 	if err := a.notify(ctx, in); err != nil {
-		return workflows.RecordResult{}, err
+		return err
 	}
-	return workflows.RecordResult{}, nil
+	return nil
 }
 
 // reasonIDs names the grounds of a refusal for supervision counts: the
@@ -173,11 +187,15 @@ type issuer func(ctx context.Context, a *Activities, in workflows.IssueInput) ([
 // effect applies a named registry effect of an action, idempotently by case.
 type effect func(ctx context.Context, a *Activities, in workflows.EffectInput) error
 
+// reportingEffect is an effect that says what it changed.
+type reportingEffect func(ctx context.Context, a *Activities, in workflows.EffectInput) (workflows.EffectResult, error)
+
 // issuers and effects are filled by the files of each procedure family
 // (marriage.go, …) in their init functions.
 var (
-	issuers = map[string]issuer{}
-	effects = map[string]effect{}
+	issuers          = map[string]issuer{}
+	effects          = map[string]effect{}
+	reportingEffects = map[string]reportingEffect{}
 )
 
 // IssueDocuments issues a document into the registry.
@@ -189,7 +207,11 @@ func (a *Activities) IssueDocuments(ctx context.Context, in workflows.IssueInput
 	in.Params = procedures.ParamsFor(in.Params, in.Office)
 	docs, err := issue(ctx, a, in)
 	if errors.Is(err, store.ErrRegistryConflict) {
-		return workflows.IssueResult{}, temporal.NewNonRetryableApplicationError(err.Error(), workflows.ErrTypeRegistryConflict, err)
+		// The store's text names other people's cases and ID numbers; it
+		// goes to the log only. The history, and from it the timeline and
+		// the audit trail, carry the reason code alone.
+		a.log().Warn("registry conflict", "case", in.CaseID, "document", in.Document, "err", err)
+		return workflows.IssueResult{}, temporal.NewNonRetryableApplicationError(workflows.ReasonRegistryConflict, workflows.ErrTypeRegistryConflict, nil)
 	}
 	if err != nil {
 		return workflows.IssueResult{}, storeErr("issue "+in.Document, err)
@@ -199,11 +221,23 @@ func (a *Activities) IssueDocuments(ctx context.Context, in workflows.IssueInput
 
 // ApplyEffect applies a named registry effect of an action.
 func (a *Activities) ApplyEffect(ctx context.Context, in workflows.EffectInput) (workflows.EffectResult, error) {
+	in.Params = procedures.ParamsFor(in.Params, in.Office)
+	if report, ok := reportingEffects[in.Effect]; ok {
+		res, err := report(ctx, a, in)
+		if errors.Is(err, store.ErrRegistryConflict) {
+			// As in IssueDocuments: the code goes to the history, the text to the log.
+			a.log().Warn("registry conflict", "case", in.CaseID, "effect", in.Effect, "err", err)
+			return workflows.EffectResult{}, temporal.NewNonRetryableApplicationError(workflows.ReasonRegistryConflict, workflows.ErrTypeRegistryConflict, nil)
+		}
+		if err != nil {
+			return workflows.EffectResult{}, storeErr(in.Effect, err)
+		}
+		return res, nil
+	}
 	apply, ok := effects[in.Effect]
 	if !ok {
 		return workflows.EffectResult{}, temporal.NewNonRetryableApplicationError("unknown effect "+in.Effect, "BadInput", nil)
 	}
-	in.Params = procedures.ParamsFor(in.Params, in.Office)
 	if err := apply(ctx, a, in); err != nil {
 		return workflows.EffectResult{}, storeErr(in.Effect, err)
 	}
@@ -221,6 +255,9 @@ func Catalog(roles []string) procedures.Catalog {
 		cat.Documents = append(cat.Documents, id)
 	}
 	for id := range effects {
+		cat.Effects = append(cat.Effects, id)
+	}
+	for id := range reportingEffects {
 		cat.Effects = append(cat.Effects, id)
 	}
 	slices.Sort(cat.Checks)

@@ -255,6 +255,11 @@ type Action struct {
 	// AttachmentRequired: the action must hand in a document (e.g. the
 	// assessor's report, the expert evaluation).
 	AttachmentRequired bool `json:"attachmentRequired,omitempty" yaml:"attachmentRequired"`
+	// ProofRequired: the action accepts proof that a party's marriage
+	// ended; among its attachments one per party concerned must say whose
+	// marriage, with whom, by which document and on which day. A later
+	// action with an effect, by another person, confirms it (four eyes).
+	ProofRequired bool `json:"proofRequired,omitempty" yaml:"proofRequired"`
 	// AmendsForm: a party's action (resubmitting after a correction notice)
 	// may hand in the corrected form, which later checks then read.
 	AmendsForm bool   `json:"amendsForm,omitempty" yaml:"amendsForm"`

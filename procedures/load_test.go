@@ -13,7 +13,7 @@ var testCatalog = Catalog{
 	Roles:     []string{"registrar", "supervisor"},
 	Checks:    []string{"legal-marriage-age", "one-man-one-woman", "declaration-signed", "not-currently-married", "divorce-agreement", "full-civil-capacity", "married-to-each-other"},
 	Documents: []string{"marriage-certificate", "divorce-certificate"},
-	Effects:   []string{"end-prior-marriages"},
+	Effects:   []string{"end-prior-marriages", "end-prior-marriage"},
 }
 
 func TestBuiltinDefinitionsLoad(t *testing.T) {

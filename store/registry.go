@@ -486,3 +486,66 @@ func (db *DB) Person(ctx context.Context, idNumber string) (Person, error) {
 	}
 	return p, nil
 }
+
+// EndMarriagePerProof ends the one active marriage between person and
+// spouse on date (YYYY-MM-DD: the day the judgment took effect, the divorce
+// was registered or the spouse died), with note recording the proof the
+// registrar accepted. person takes status: MaritalDivorced (the former
+// spouse becomes divorced too) or MaritalWidowed (the former spouse, who
+// died, keeps the status they had at death). No other marriage changes.
+//
+// It is idempotent by caseID: when this case already ended that marriage
+// it returns it again and writes nothing. When the registry shows no active
+// marriage between the two, or one registered after date, it returns
+// ErrRegistryConflict: the proof does not fit the registry.
+func (db *DB) EndMarriagePerProof(ctx context.Context, caseID, person, spouse, date, note, status string) (*Marriage, error) {
+	switch {
+	case caseID == "" || person == "" || spouse == "" || person == spouse:
+		return nil, fmt.Errorf("store: end marriage per proof: %w: need the case and two different persons", ErrInvalid)
+	case note == "":
+		return nil, fmt.Errorf("store: end marriage per proof: %w: the proof must be noted", ErrInvalid)
+	case status != MaritalDivorced && status != MaritalWidowed:
+		return nil, fmt.Errorf("store: end marriage per proof: %w: status %q is neither %s nor %s", ErrInvalid, status, MaritalDivorced, MaritalWidowed)
+	}
+	if err := checkDate(date); err != nil {
+		return nil, fmt.Errorf("store: end marriage per proof: %w", err)
+	}
+	var ended *Marriage
+	err := db.inTx(ctx, func(tx runner) error {
+		done, err := oneMarriage(ctx, tx, `SELECT `+marriageColumns+` FROM marriages m
+WHERE m.dissolved_by_case = ? AND ((m.spouse_a = ? AND m.spouse_b = ?) OR (m.spouse_a = ? AND m.spouse_b = ?))`,
+			caseID, person, spouse, spouse, person)
+		if err != nil || done != nil {
+			ended = done
+			return err
+		}
+		m, err := activeMarriageBetween(ctx, tx, person, spouse)
+		if err != nil {
+			return err
+		}
+		if m == nil {
+			return fmt.Errorf("no active marriage between the persons named in the proof: %w", ErrRegistryConflict)
+		}
+		if date < m.RegisteredOn {
+			return fmt.Errorf("the proof's date precedes the registration: %w", ErrRegistryConflict)
+		}
+		if err := endMarriage(ctx, tx, m, caseID, date, note); err != nil {
+			return err
+		}
+		if err := setMaritalStatus(ctx, tx, person, status); err != nil {
+			return err
+		}
+		if status == MaritalDivorced {
+			if err := setMaritalStatus(ctx, tx, spouse, MaritalDivorced); err != nil {
+				return err
+			}
+		}
+		m.DissolvedOn, m.DissolvedByCase, m.DissolutionNote = date, caseID, note
+		ended = m
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: end marriage per proof for case %s: %w", caseID, err)
+	}
+	return ended, nil
+}

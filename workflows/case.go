@@ -172,6 +172,17 @@ func (c *caseRun) validate(ctx workflow.Context, req ActRequest) error {
 	if a.AttachmentRequired && len(req.Attachments) == 0 {
 		return rejected("action %q requires the document it relies on as an attachment", a.ID)
 	}
+	if acceptsProof(a) {
+		if err := c.validateProofs(ctx, req); err != nil {
+			return err
+		}
+	} else if a.Effect != "" {
+		for _, p := range c.state.Proofs {
+			if p.AcceptedBy == req.Actor.Subject {
+				return rejected("four eyes: you accepted the proof of %s; another person must confirm it", c.partyName(p.Person))
+			}
+		}
+	}
 	if len(req.Form) > 0 && !a.AmendsForm {
 		return rejected("action %q does not take an amended form", a.ID)
 	}
@@ -418,8 +429,8 @@ func (c *caseRun) issue(ctx workflow.Context, st procedures.Stage) (string, erro
 	if errors.As(err, &appErr) && appErr.Type() == ErrTypeRegistryConflict {
 		// The registry changed after the checks (e.g. a spouse married
 		// elsewhere meanwhile): check again from the start instead of failing.
-		c.event(ctx, Event{Actor: SystemActor, Action: "registry-conflict", StageFrom: st.ID,
-			StageTo: c.def.Start, Opinion: appErr.Error()})
+		c.event(ctx, Event{Actor: SystemActor, Action: ReasonRegistryConflict, StageFrom: st.ID,
+			StageTo: c.def.Start, Opinion: RegistryConflictText.Zh + " " + RegistryConflictText.En})
 		return c.def.Start, nil
 	}
 	if err != nil {
@@ -601,14 +612,38 @@ func (c *caseRun) apply(ctx workflow.Context, st procedures.Stage, due *Deadline
 		return "", true, nil
 	}
 	a, _ := st.Action(req.Action)
+	if acceptsProof(a) {
+		c.state.Proofs = acceptedProofs(ctx, req)
+	}
+	var ended []EndedMarriage
 	if a.Effect != "" {
+		var res EffectResult
 		err := workflow.ExecuteActivity(activityCtx(ctx), ActivityApplyEffect, EffectInput{
 			CaseID: c.in.CaseID, Effect: a.Effect, OnDay: c.today(ctx), Parties: c.in.Parties, Note: req.Opinion,
-			Form: c.form(), ProcedureID: c.def.ID, Params: c.def.Params, Office: c.in.Office,
-		}).Get(ctx, nil)
+			Form: c.form(), ProcedureID: c.def.ID, Params: c.def.Params, Office: c.in.Office, Proofs: c.state.Proofs,
+		}).Get(ctx, &res)
+		var appErr *temporal.ApplicationError
+		if errors.As(err, &appErr) && appErr.Type() == ErrTypeRegistryConflict {
+			// The registry does not show what the proof says (or changed
+			// meanwhile): nothing was written; the case is checked again.
+			c.state.Proofs = nil
+			if due != nil {
+				c.closeDeadline(due.Name)
+			}
+			c.event(ctx, Event{Actor: req.Actor.Subject, ActorName: req.Actor.Name, Role: a.By, Office: c.actionOffice(st),
+				Action: ReasonRegistryConflict, StageFrom: st.ID, StageTo: c.def.Start,
+				Opinion: RegistryConflictText.Zh + " " + RegistryConflictText.En})
+			c.pending = nil
+			c.applied++
+			return c.def.Start, false, nil
+		}
 		if err != nil {
 			return "", false, err
 		}
+		ended = res.Ended
+		c.state.Proofs = nil
+	} else if !acceptsProof(a) {
+		c.state.Proofs = nil // the proof was rejected, or the case ends
 	}
 	if due != nil {
 		c.closeDeadline(due.Name)
@@ -635,6 +670,9 @@ func (c *caseRun) apply(ctx workflow.Context, st procedures.Stage, due *Deadline
 		// and document; the submitted one stays in the case's input.
 		c.state.AmendedForm = req.Form
 		opinion = strings.TrimSpace("form amended (补正)；" + opinion)
+	}
+	for _, m := range ended {
+		opinion = strings.TrimPrefix(opinion+"；"+endedText(c.partyName(m.Person), m), "；")
 	}
 	c.event(ctx, Event{Actor: req.Actor.Subject, ActorName: req.Actor.Name, Role: role, Office: office,
 		Action: a.ID, StageFrom: st.ID, StageTo: a.Next, Opinion: opinion, Basis: a.Basis, Attachments: req.Attachments})

@@ -56,6 +56,20 @@ const (
 	ErrTypeRegistryConflict = "RegistryConflict"
 )
 
+// Reason codes of what the engine records when the registry refuses a
+// write. Timelines, audit entries and notifications carry the code and a
+// fixed text (RegistryConflictText), never the store's or Temporal's error
+// text, which may name other people's cases, ID numbers or certificates.
+const (
+	ReasonRegistryConflict = "registry-conflict"
+)
+
+// RegistryConflictText is the case-neutral text of a registry conflict.
+var RegistryConflictText = procedures.Text{
+	Zh: "登记信息在审查后发生变化，重新审查",
+	En: "the registry changed after the checks; the application is checked again",
+}
+
 // ChinaTime is the zone of every statutory day (China has no DST, so a
 // fixed zone needs no tz database and is deterministic).
 var ChinaTime = time.FixedZone("CST", 8*3600)
@@ -162,6 +176,47 @@ type Attachment struct {
 	Title     string `json:"title"`
 	Reference string `json:"reference"`
 	SHA256    string `json:"sha256,omitempty"`
+	// Proof is what the document proves, when it proves that a party's
+	// marriage ended (a divorce judgment, a death certificate).
+	Proof *Proof `json:"proof,omitempty"`
+}
+
+// Kinds of proof that a marriage ended.
+const (
+	ProofDivorceJudgment    = "divorce-judgment"    // 离婚判决书或调解书
+	ProofDivorceCertificate = "divorce-certificate" // 离婚证
+	ProofDeathCertificate   = "death-certificate"   // 死亡证明
+	ProofDeathDeclaration   = "death-declaration"   // 宣告死亡判决书
+)
+
+// Proof says whose marriage a document ends, with whom, by what and when.
+type Proof struct {
+	Kind string `json:"kind"`
+	// Number is the judgment's or certificate's number, e.g. （2025）京0105民初123号.
+	Number string `json:"number"`
+	// Date is the day the marriage ended: the judgment took effect, the
+	// divorce was registered, the spouse died.
+	Date string `json:"date"`
+	// Person is the party (ID number) whose marriage ended; Spouse the
+	// former spouse as the document names them.
+	Person string `json:"person"`
+	Spouse string `json:"spouse"`
+}
+
+// Widowed reports whether the proof ends the marriage by the spouse's death.
+func (p Proof) Widowed() bool {
+	return p.Kind == ProofDeathCertificate || p.Kind == ProofDeathDeclaration
+}
+
+// AcceptedProof is a proof a registrar accepted, waiting for a second
+// person to confirm it before the registry changes.
+type AcceptedProof struct {
+	Proof
+	Title      string    `json:"title"`
+	Reference  string    `json:"reference"`
+	AcceptedBy string    `json:"acceptedBy"`
+	ByName     string    `json:"byName"`
+	At         time.Time `json:"at"`
 }
 
 // SettledRequest asks for the state once the case is settled.
@@ -201,6 +256,9 @@ type CaseState struct {
 	Urges            []Urge           `json:"urges,omitempty"`
 	Documents        []Document       `json:"documents"`
 	Flags            []string         `json:"flags,omitempty"`
+	// Proofs are proofs that a party's marriage ended, accepted and waiting
+	// to be confirmed by a second person.
+	Proofs []AcceptedProof `json:"proofs,omitempty"`
 	// AmendedForm is the form as corrected by a party, when it was.
 	AmendedForm json.RawMessage `json:"amendedForm,omitempty"`
 	Timeline    []Event         `json:"timeline"`
@@ -469,13 +527,27 @@ type EffectInput struct {
 	Parties []Party         `json:"parties"`
 	Note    string          `json:"note"`
 	Form    json.RawMessage `json:"form,omitempty"`
+	// Proofs are the confirmed proofs an effect acts on (end-prior-marriage).
+	Proofs []AcceptedProof `json:"proofs,omitempty"`
 	// ProcedureID and Params as in IssueInput.
 	ProcedureID string         `json:"procedureId,omitempty"`
 	Params      map[string]any `json:"params,omitempty"`
 }
 
-// EffectResult is empty; it exists so the payload can grow.
-type EffectResult struct{}
+// EffectResult says what an effect changed in the registry.
+type EffectResult struct {
+	// Ended lists the marriages a proof ended.
+	Ended []EndedMarriage `json:"ended,omitempty"`
+}
+
+// EndedMarriage is a marriage ended per proof: whose, registered when,
+// ended when and with what status for the party.
+type EndedMarriage struct {
+	Person       string `json:"person"`
+	RegisteredOn string `json:"registeredOn"`
+	DissolvedOn  string `json:"dissolvedOn"`
+	Status       string `json:"status"`
+}
 
 // RecordInput writes the read model and the new audit entries.
 type RecordInput struct {

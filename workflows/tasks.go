@@ -266,6 +266,7 @@ func (c *caseRun) applyTask(ctx workflow.Context, st procedures.Stage, req ActRe
 	case ActionTakeBack:
 		d := c.state.LastDecision
 		c.state.LastDecision = nil
+		c.state.Proofs = nil // a proof taken back is accepted again, or not
 		ev.StageTo = d.From
 		ev.Opinion = strings.TrimSpace("takes back " + d.Action + "；" + req.Opinion)
 		c.event(ctx, ev)

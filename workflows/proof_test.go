@@ -1,0 +1,168 @@
+package workflows_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"civilflow/store"
+	"civilflow/workflows"
+)
+
+// The W1 registry: the husband A is married to C, the wife B to D.
+var (
+	spouseC = newID("110105", "19880202", "022")
+	spouseD = newID("110105", "19860303", "031")
+)
+
+const firstCase = "MAR-110105-20180601-0001"
+
+// priorMarriages registers A–C and B–D; B–D by a case whose read model a
+// reader of that case sees.
+func (f *fixture) priorMarriages() {
+	f.t.Helper()
+	ctx := context.Background()
+	if _, err := f.db.RegisterMarriage(ctx, "MAR-110105-20150501-0001", "110105", "2015-05-01", [2]store.Person{
+		{IDNumber: husband, Name: "张伟", Sex: "male"}, {IDNumber: spouseC, Name: "陈芳", Sex: "female"}}); err != nil {
+		f.t.Fatal(err)
+	}
+	received := time.Date(2018, 6, 1, 2, 0, 0, 0, time.UTC)
+	st := workflows.CaseState{CaseID: firstCase, ProcedureID: "marriage-registration", ProcedureVersion: 1, Office: "110105",
+		Submitter: spouseD, Parties: []workflows.Party{{IDNumber: spouseD, Name: "丁强"}, {IDNumber: wife, Name: "李娜"}},
+		ReceivedAt: received, Status: workflows.StatusClosed, Stage: "registered", Outcome: "approved", Seq: 1,
+		Timeline: []workflows.Event{{Seq: 1, At: received, Actor: spouseD, Action: "submit"}}}
+	if err := f.acts.RecordTransitionOf(ctx, st, st.Timeline, nil); err != nil {
+		f.t.Fatal(err)
+	}
+	if _, err := f.db.RegisterMarriage(ctx, firstCase, "110105", "2018-06-01", [2]store.Person{
+		{IDNumber: spouseD, Name: "丁强", Sex: "male"}, {IDNumber: wife, Name: "李娜", Sex: "female"}}); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func proof(kind, person, spouse, date string) func(*workflows.ActRequest) {
+	return func(r *workflows.ActRequest) {
+		r.Opinion = "见判决书"
+		r.Attachments = []workflows.Attachment{{Title: "判决书", Reference: "dms://proof/1",
+			Proof: &workflows.Proof{Kind: kind, Number: "（2025）京0105民初123号", Date: date, Person: person, Spouse: spouse}}}
+	}
+}
+
+// TestD2ProofEndsOnlyTheMarriageItNames is the legal review's W1: A is
+// married to C, B to D; a judgment for B ends B–D alone, after a second
+// registrar confirmed it; the checks run again, A is still married, and no
+// certificate is issued. D is told, and D's own case shows the end.
+func TestD2ProofEndsOnlyTheMarriageItNames(t *testing.T) {
+	f := newFixture(t, received("2026-03-02"))
+	f.priorMarriages()
+	var afterConfirm workflows.CaseState
+	f.at("2026-03-02", 18, func() { afterConfirm = f.state() })
+	st := play(t, f, caseInput(f.input("marriage-registration", fill(marriageForm))), []step{
+		{0, "accept-proof", reg1, "requires the document", nil},
+		{1, "accept-proof", reg1, "must name the applicant", proof("divorce-judgment", spouseC, spouseD, "2025-01-10")},
+		{2, "accept-proof", reg1, "married to each other", proof("divorce-judgment", wife, husband, "2025-01-10")},
+		{3, "accept-proof", reg1, "after today", proof("divorce-judgment", wife, spouseD, "2027-01-10")},
+		{4, "accept-proof", reg1, "", proof("divorce-judgment", wife, spouseD, "2025-01-10")},
+		{5, "confirm-proof", reg1, "four eyes", nil},
+		{6, "confirm-proof", reg2, "", nil},
+		{8, "refuse", reg1, "", nil},
+	})
+	ctx := context.Background()
+	if afterConfirm.Stage != "awaiting-proof" || !strings.Contains(afterConfirm.Reasons[0].Message.En, "张伟") || len(afterConfirm.Reasons) != 1 {
+		t.Fatalf("after the confirmed proof: stage %s reasons %+v", afterConfirm.Stage, afterConfirm.Reasons)
+	}
+	if len(st.Documents) != 0 || st.Outcome != "refused" {
+		t.Fatalf("outcome %s documents %+v", st.Outcome, st.Documents)
+	}
+	if m, _ := f.db.ActiveMarriageBetween(ctx, husband, spouseC); m == nil {
+		t.Fatal("A–C was ended without proof")
+	}
+	if m, _ := f.db.ActiveMarriage(ctx, wife); m != nil {
+		t.Fatalf("B–D still active: %+v", m)
+	}
+	for id, want := range map[string]string{wife: store.MaritalDivorced, spouseD: store.MaritalDivorced, spouseC: store.MaritalMarried} {
+		if p, err := f.db.Person(ctx, id); err != nil || p.MaritalStatus != want {
+			t.Errorf("%s: %+v %v, want %s", id, p, err, want)
+		}
+	}
+	c := events(st, "confirm-proof")
+	if len(c) != 1 || !strings.Contains(c[0].Opinion, "2025-01-10") {
+		t.Fatalf("confirm-proof entries %+v", c)
+	}
+	first, err := f.db.GetCase(ctx, firstCase)
+	if err != nil || !strings.Contains(string(first.State), "marriage-ended") || !strings.Contains(string(first.State), "2025-01-10") ||
+		strings.Contains(string(first.State), st.CaseID) {
+		t.Fatalf("the first marriage's case: %v %s", err, first.State)
+	}
+	ns, _, err := f.db.Notifications(ctx, spouseD, nil, store.Page{Limit: 10})
+	if err != nil || len(ns) != 1 || ns[0].Kind != "marriage-ended" || strings.Contains(ns[0].Message, st.CaseID) {
+		t.Fatalf("notifications to D: %v %+v", err, ns)
+	}
+}
+
+// TestD2DeathCertificateWidows is the legal review's N1: a death
+// certificate of C dated 2024-03-01 makes A widowed, the marriage ended
+// that day, not on the day the registrar accepted it.
+func TestD2DeathCertificateWidows(t *testing.T) {
+	f := newFixture(t, received("2026-03-02"))
+	ctx := context.Background()
+	if _, err := f.db.RegisterMarriage(ctx, "MAR-110105-20150501-0001", "110105", "2015-05-01", [2]store.Person{
+		{IDNumber: husband, Name: "张伟", Sex: "male"}, {IDNumber: spouseC, Name: "陈芳", Sex: "female"}}); err != nil {
+		t.Fatal(err)
+	}
+	st := play(t, f, caseInput(f.input("marriage-registration", fill(marriageForm))), []step{
+		{0, "accept-proof", reg1, "", proof("death-certificate", husband, spouseC, "2024-03-01")},
+		{1, "confirm-proof", reg2, "", nil},
+		{2, "register", reg1, "", nil},
+	})
+	if st.Outcome != "approved" || len(st.Documents) != 2 {
+		t.Fatalf("outcome %s documents %+v", st.Outcome, st.Documents)
+	}
+	if p, _ := f.db.Person(ctx, husband); p.MaritalStatus != store.MaritalMarried {
+		t.Fatalf("A after the new marriage: %+v", p)
+	}
+	// The ended marriage: dissolved on the day of death; C keeps the status at death.
+	var dissolved string
+	if m, _ := f.db.ActiveMarriageBetween(ctx, husband, spouseC); m != nil {
+		t.Fatal("A–C still active")
+	}
+	ended := events(st, "confirm-proof")
+	if len(ended) == 1 {
+		dissolved = ended[0].Opinion
+	}
+	if !strings.Contains(dissolved, "2024-03-01") || !strings.Contains(dissolved, "widowed") {
+		t.Fatalf("confirm-proof opinion %q", dissolved)
+	}
+	if p, _ := f.db.Person(ctx, spouseC); p.MaritalStatus != store.MaritalMarried {
+		t.Fatalf("the deceased's status changed: %+v", p)
+	}
+}
+
+// TestD9RegistryConflictIsCaseNeutral: a proof that does not fit the
+// registry, and a registry that changed before registration, are recorded
+// with the reason code and a fixed text, never the store's error.
+func TestD9RegistryConflictIsCaseNeutral(t *testing.T) {
+	f := newFixture(t, received("2026-03-02"))
+	f.priorMarriages()
+	st := play(t, f, caseInput(f.input("marriage-registration", fill(marriageForm))), []step{
+		// The judgment names C as B's spouse: the registry shows B married to D.
+		{0, "accept-proof", reg1, "", proof("divorce-judgment", wife, spouseC, "2025-01-10")},
+		{1, "confirm-proof", reg2, "", nil},
+		{2, "withdraw", spouseA, "", nil},
+	})
+	conflicts := events(st, workflows.ReasonRegistryConflict)
+	if len(conflicts) != 1 || conflicts[0].StageTo != "eligibility" {
+		t.Fatalf("conflicts %+v", conflicts)
+	}
+	for _, e := range st.Timeline {
+		for _, bad := range []string{"MAR-", "store:", "type:", "retryable", husband, spouseC, spouseD} {
+			if e.Action != "accept-proof" && strings.Contains(e.Opinion, bad) {
+				t.Errorf("entry %s holds %q: %s", e.Action, bad, e.Opinion)
+			}
+		}
+	}
+	if m, _ := f.db.ActiveMarriage(context.Background(), wife); m == nil {
+		t.Fatal("B–D ended by a proof that does not fit")
+	}
+}
