@@ -8,6 +8,8 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -42,6 +44,17 @@ type Deps struct {
 	// AuditCheckpoints is the file of audit chain checkpoints that
 	// GET /v1/audit/verify compares the chain with ("" for none).
 	AuditCheckpoints string
+
+	// Limits bound token lifetimes and request rates (zero: defaults).
+	Limits Limits
+	// PublicURL is the API's address as clients reach it, e.g.
+	// https://civilflow.example.gov.cn; the $schema links of answers are
+	// built from it. Empty gives links relative to the host ("/schemas/…"),
+	// never a host named by the request.
+	PublicURL string
+
+	limits   Limits
+	limiters *limiters
 }
 
 var errorFactoryOnce sync.Once
@@ -54,14 +67,19 @@ func NewHandler(d *Deps) http.Handler {
 	}
 	errorFactoryOnce.Do(func() { installErrorFactory(d.Logger) })
 	mux := http.NewServeMux()
-	api := humago.New(mux, Config())
+	api := humago.New(mux, configFor(d.PublicURL))
 	Register(api, d)
-	return mux
+	return withHeaders(mux)
 }
 
-// Config is the API's OpenAPI configuration.
-func Config() huma.Config {
+// Config is the API's OpenAPI configuration, with $schema links relative
+// to the host.
+func Config() huma.Config { return configFor("") }
+
+// configFor is Config with $schema links under publicURL.
+func configFor(publicURL string) huma.Config {
 	cfg := huma.DefaultConfig("civilflow", Version)
+	cfg.CreateHooks = []func(huma.Config) huma.Config{schemaLinks(publicURL)}
 	cfg.Info.Description = "Civil-affairs administrative approvals: submit a case, act on it, and see where it stands. " +
 		"Every operation needs a bearer token (`civilflow token`)."
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
@@ -82,6 +100,8 @@ func principalOf(ctx context.Context) auth.Principal {
 // Register adds the middleware and every operation to api. The middleware
 // is added first: Huma skips middleware for operations registered before it.
 func Register(api huma.API, d *Deps) {
+	d.limits = d.Limits.withDefaults()
+	d.limiters = newLimiters(d.limits)
 	api.UseMiddleware(authenticate(api, d))
 	registerProcedures(api, d)
 	registerCases(api, d)
@@ -94,24 +114,73 @@ func Register(api huma.API, d *Deps) {
 	registerSupervision(api, d)
 }
 
-// authenticate verifies the bearer token of every operation.
+// authenticate verifies the bearer token of every operation, then asks the
+// staff directory whether the person still holds what the token says.
+//
+// The directory is read on every request, not cached, so removing or
+// deactivating someone stops their token at once in every API process
+// sharing the database. A subject the directory lists but with no active
+// role is refused; for one it lists with roles, the token's staff grants
+// are cut down to those the directory holds (a grant added later needs a
+// new token). A subject the directory never listed keeps the grants of
+// its token: applicants are never listed, and the first administrator is
+// minted with `civilflow token` before anyone is listed; whoever holds the
+// signing key may mint any grant anyway.
 func authenticate(api huma.API, d *Deps) func(huma.Context, func(huma.Context)) {
 	return func(ctx huma.Context, next func(huma.Context)) {
-		h := ctx.Header("Authorization")
-		token, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || token == "" {
+		now := time.Now()
+		scheme, token, _ := strings.Cut(ctx.Header("Authorization"), " ")
+		token = strings.TrimSpace(token)
+		// RFC 7235: the scheme is case-insensitive.
+		if !strings.EqualFold(scheme, "Bearer") || token == "" {
 			ctx.SetHeader("WWW-Authenticate", `Bearer realm="civilflow"`)
 			_ = huma.WriteErr(api, ctx, http.StatusUnauthorized, "a bearer token is required")
 			return
 		}
-		p, err := auth.Verify(d.JWTKey, token, time.Now())
-		if err != nil {
+		addr := clientAddr(ctx.RemoteAddr())
+		if wait := d.limiters.authBlocked(addr, now); wait > 0 {
+			tooMany(api, ctx, wait, "too many failed authentications from your address; try again later")
+			return
+		}
+		refuse := func(reason string) {
+			d.limiters.authFailed(addr, now)
+			d.Logger.Info("authentication refused", "reason", reason, "address", addr)
 			ctx.SetHeader("WWW-Authenticate", `Bearer realm="civilflow", error="invalid_token"`)
 			_ = huma.WriteErr(api, ctx, http.StatusUnauthorized, "the bearer token is invalid or expired")
+		}
+		p, err := auth.VerifyMaxTTL(d.JWTKey, token, now, d.limits.MaxTokenTTL)
+		if err != nil {
+			refuse(err.Error())
 			return
+		}
+		if wait := d.limiters.subjectWait(p.Subject, now); wait > 0 {
+			tooMany(api, ctx, wait, "too many requests; try again later")
+			return
+		}
+		if d.Store != nil {
+			listed, held, err := d.Store.StaffStanding(ctx.Context(), p.Subject)
+			if err != nil {
+				_ = huma.WriteErr(api, ctx, http.StatusInternalServerError, "look up staff standing", err)
+				return
+			}
+			if listed && len(held) == 0 {
+				refuse("staff member removed from the directory: " + p.Subject)
+				return
+			}
+			if listed {
+				p.Grants = slices.DeleteFunc(p.Grants, func(g policies.Grant) bool {
+					return !slices.Contains(held, store.Grant{Role: g.Role, Division: g.Division})
+				})
+			}
 		}
 		next(huma.WithValue(ctx, principalKey{}, p))
 	}
+}
+
+// tooMany answers 429 with the seconds to wait in Retry-After.
+func tooMany(api huma.API, ctx huma.Context, wait time.Duration, msg string) {
+	ctx.SetHeader("Retry-After", strconv.Itoa(retryAfter(wait)))
+	_ = huma.WriteErr(api, ctx, http.StatusTooManyRequests, msg)
 }
 
 // allowed asks the policy; an error from the policy itself is a 500.

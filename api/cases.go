@@ -117,6 +117,9 @@ func (d *Deps) submitCase(ctx context.Context, in *SubmitCaseRequest) (*CaseResp
 		return nil, huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{
 			Location: "body.office", Message: "not a known division code (GB/T 2260)", Value: in.Body.Office})
 	}
+	if err := checkFormText("body.form", in.Body.Form); err != nil {
+		return nil, err
+	}
 	form, err := json.Marshal(in.Body.Form)
 	if err != nil {
 		return nil, huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{Location: "body.form", Message: "must be a JSON object"})
@@ -232,8 +235,11 @@ func (d *Deps) actOnCase(ctx context.Context, in *ActRequest) (*CaseResponse, er
 	if err != nil {
 		return nil, err
 	}
+	if err := actText(in); err != nil {
+		return nil, err
+	}
 	p := principalOf(ctx)
-	req := workflows.ActRequest{Action: in.Body.Action, Actor: actorOf(p), Opinion: strings.TrimSpace(in.Body.Opinion),
+	req := workflows.ActRequest{Action: in.Body.Action, Actor: actorOf(p), Opinion: opinionText(in.Body.Opinion),
 		Slot: in.Body.Slot, Position: in.Body.Position}
 	for i, subject := range in.Body.Targets {
 		m, err := d.Store.Staff(ctx, subject)
@@ -301,6 +307,9 @@ func (d *Deps) amendedForm(sum store.CaseSummary, body map[string]any) (json.Raw
 	proc, ok := d.Procedures.Get(sum.ProcedureID)
 	if !ok {
 		return nil, huma.Error409Conflict("the case's procedure is no longer offered; its form cannot be corrected here")
+	}
+	if err := checkFormText("body.form", body); err != nil {
+		return nil, err
 	}
 	form, err := json.Marshal(body)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -48,12 +49,19 @@ func registerStaff(api huma.API, d *Deps) {
 		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *PutStaffRequest) (*StaffResponse, error) {
 		p := principalOf(ctx)
-		m := store.StaffMember{Subject: in.Subject, Name: in.Body.Name}
+		if bad := nameDetail("body.name", in.Body.Name); bad != nil {
+			return nil, huma.Error422UnprocessableEntity("validation failed", bad)
+		}
+		m := store.StaffMember{Subject: in.Subject, Name: strings.TrimSpace(in.Body.Name)}
 		for i, r := range in.Body.Roles {
 			g, err := policies.ParseGrant(r)
 			if err != nil || g.Role == policies.RoleApplicant {
 				return nil, huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{
 					Location: fmt.Sprintf("body.roles[%d]", i), Message: "must be role:division with a staff role and a six-digit code", Value: r})
+			}
+			if _, ok := d.Divisions.Lookup(g.Division); !ok {
+				return nil, huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{
+					Location: fmt.Sprintf("body.roles[%d]", i), Message: "unknown division code (GB/T 2260)", Value: r})
 			}
 			req := request(p, policies.ObjectStaff, policies.ActionManage)
 			req.Division = g.Division

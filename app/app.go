@@ -55,6 +55,12 @@ type Config struct {
 	// WebhookURL, when set, receives every notification once (POST, JSON,
 	// with an Idempotency-Key); messages are readable through the API either way.
 	WebhookURL string
+	// Limits bound token lifetimes and request rates; zero fields are
+	// defaults, and a zero MaxTokenTTL is read from CIVILFLOW_MAX_TOKEN_TTL.
+	Limits api.Limits
+	// PublicURL is the API's address as clients reach it, for the $schema
+	// links of answers (empty: links relative to the host).
+	PublicURL string
 }
 
 // App is a running civilflow.
@@ -128,6 +134,11 @@ func Start(ctx context.Context, cfg Config) (a *App, err error) {
 	if a.JWTKey, err = auth.LoadOrCreateKey(cfg.DataDir); err != nil {
 		return a, err
 	}
+	if cfg.Limits.MaxTokenTTL == 0 {
+		if cfg.Limits.MaxTokenTTL, err = auth.MaxTTL(); err != nil {
+			return a, err
+		}
+	}
 	if a.store, err = store.Open(ctx, filepath.Join(cfg.DataDir, "civilflow.db")); err != nil {
 		return a, err
 	}
@@ -174,7 +185,7 @@ func Start(ctx context.Context, cfg Config) (a *App, err error) {
 	handler := api.NewHandler(&api.Deps{
 		Temporal: a.client, Store: a.store, Procedures: procs, Policy: policy,
 		Divisions: divs, Calendar: cal, JWTKey: a.JWTKey, Logger: log, Now: cfg.Now,
-		AuditCheckpoints: a.checkpoints.Path,
+		AuditCheckpoints: a.checkpoints.Path, Limits: cfg.Limits, PublicURL: cfg.PublicURL,
 	})
 	a.http = &http.Server{
 		Handler:           handler,

@@ -133,7 +133,7 @@ func token(args []string, out io.Writer) error {
 	subject := fs.String("subject", "", "who the token is for; for an applicant, the resident ID number")
 	name := fs.String("name", "", "the person's name")
 	dataDir := fs.String("data-dir", "./data", "data directory holding the signing key (or set "+auth.KeyEnv+")")
-	ttl := fs.Duration("ttl", 12*time.Hour, "how long the token is valid")
+	ttl := fs.Duration("ttl", auth.DefaultMaxTTL, "how long the token is valid; at most "+auth.DefaultMaxTTL.String()+" unless "+auth.MaxTTLEnv+" says otherwise")
 	var roles roleFlags
 	fs.Var(&roles, "role", "a role held in a jurisdiction, e.g. registrar:110105 (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -141,6 +141,14 @@ func token(args []string, out io.Writer) error {
 	}
 	if strings.TrimSpace(*subject) == "" || strings.TrimSpace(*name) == "" {
 		return errors.New("token: --subject and --name are required")
+	}
+	// The same ceiling the server applies: a longer token would be refused.
+	maxTTL, err := auth.MaxTTL()
+	if err != nil {
+		return err
+	}
+	if *ttl > maxTTL {
+		return fmt.Errorf("token: --ttl %v exceeds the ceiling of %v (%s)", *ttl, maxTTL, auth.MaxTTLEnv)
 	}
 	key, err := auth.LoadOrCreateKey(*dataDir)
 	if err != nil {
