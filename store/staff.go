@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -15,18 +16,71 @@ type StaffMember struct {
 }
 
 // PutStaff sets a person's name and roles, replacing the ones held before;
-// no grants makes the person inactive (they keep their history).
+// no grants makes the person inactive (they keep their history). The
+// change is audited as made by the system; the API uses ChangeStaff.
 func (db *DB) PutStaff(ctx context.Context, m StaffMember) error {
+	_, err := db.ChangeStaff(ctx, StaffChange{Member: m})
+	return err
+}
+
+// StaffEntry is a directory entry as it stands: the person's name, whether
+// they hold any role, and the roles they hold. Exists is false for a
+// subject the directory has never listed.
+type StaffEntry struct {
+	Exists bool
+	Name   string
+	Active bool
+	Grants []Grant
+}
+
+// StaffEditor is who changes the directory: their subject and name, and
+// the role and division they act in. The zero value is the system.
+type StaffEditor struct {
+	Subject, Name, Role, Division string
+}
+
+// StaffChange sets a person's name and roles (Member), replacing the ones
+// held before, by Editor. Check, if set, sees the entry as it stands
+// inside the write transaction and may refuse the change by returning an
+// error, which ChangeStaff returns as is (wrapped); so what the caller
+// checked is what is replaced, whatever else writes meanwhile.
+type StaffChange struct {
+	Member StaffMember
+	Editor StaffEditor
+	Check  func(before StaffEntry) error
+}
+
+// ChangeStaff applies a StaffChange and records it in the audit chains
+// (see audit_staff.go), in one transaction, and returns the entry as it
+// stood before. A change that changes nothing writes nothing.
+func (db *DB) ChangeStaff(ctx context.Context, ch StaffChange) (StaffEntry, error) {
+	m := ch.Member
 	if strings.TrimSpace(m.Subject) == "" || strings.TrimSpace(m.Name) == "" {
-		return fmt.Errorf("store: put staff: %w: subject and name are required", ErrInvalid)
+		return StaffEntry{}, fmt.Errorf("store: put staff: %w: subject and name are required", ErrInvalid)
 	}
 	for _, g := range m.Grants {
 		if g.Role == "" || !isDivisionCode(g.Division) {
-			return fmt.Errorf("store: put staff: %w: bad grant %s:%s", ErrInvalid, g.Role, g.Division)
+			return StaffEntry{}, fmt.Errorf("store: put staff: %w: bad grant %s:%s", ErrInvalid, g.Role, g.Division)
 		}
 	}
-	now := formatTime(time.Now())
+	m.Grants = sortedGrants(m.Grants)
+	at := time.Now()
+	now := formatTime(at)
+	var before StaffEntry
 	err := db.inTx(ctx, func(tx runner) error {
+		var err error
+		if before, err = staffEntry(ctx, tx, m.Subject); err != nil {
+			return err
+		}
+		if ch.Check != nil {
+			if err := ch.Check(before); err != nil {
+				return err
+			}
+		}
+		if (before.Exists && before.Name == m.Name && slices.Equal(before.Grants, m.Grants)) ||
+			(!before.Exists && len(m.Grants) == 0) {
+			return nil // nothing changes (no roles for someone never listed leaves no trace either)
+		}
 		if _, err := tx.exec(ctx, `UPDATE staff SET active = 0, updated_at = ? WHERE subject = ?`, now, m.Subject); err != nil {
 			return err
 		}
@@ -37,12 +91,66 @@ ON CONFLICT (subject, role, division) DO UPDATE SET name = excluded.name, active
 				return err
 			}
 		}
-		return nil
+		if len(m.Grants) == 0 {
+			// Keep the name with the inactive rows (or a row for it), so the
+			// directory and its audit agree on who the person is.
+			if _, err := tx.exec(ctx, `UPDATE staff SET name = ? WHERE subject = ?`, m.Name, m.Subject); err != nil {
+				return err
+			}
+		}
+		after := StaffEntry{Exists: true, Name: m.Name, Active: len(m.Grants) > 0, Grants: m.Grants}
+		return appendStaffEntry(ctx, tx, m.Subject, ch.Editor, before, after, at)
 	})
 	if err != nil {
-		return fmt.Errorf("store: put staff: %w", err)
+		return StaffEntry{}, fmt.Errorf("store: put staff %s: %w", m.Subject, err)
 	}
-	return nil
+	return before, nil
+}
+
+// staffEntry reads a person's entry inside tx: the name of their newest
+// row and their active grants, sorted.
+func staffEntry(ctx context.Context, tx runner, subject string) (StaffEntry, error) {
+	rows, err := tx.query(ctx, `SELECT name, role, division, active FROM staff WHERE subject = ?
+ORDER BY updated_at DESC, role, division`, subject)
+	if err != nil {
+		return StaffEntry{}, err
+	}
+	defer rows.Close()
+	var e StaffEntry
+	for rows.Next() {
+		var (
+			name   string
+			g      Grant
+			active bool
+		)
+		if err := rows.Scan(&name, &g.Role, &g.Division, &active); err != nil {
+			return StaffEntry{}, err
+		}
+		if !e.Exists {
+			e.Exists, e.Name = true, name
+		}
+		if active {
+			e.Grants = append(e.Grants, g)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return StaffEntry{}, err
+	}
+	e.Grants = sortedGrants(e.Grants)
+	e.Active = len(e.Grants) > 0
+	return e, nil
+}
+
+// sortedGrants returns grants sorted by role and division, without duplicates.
+func sortedGrants(gs []Grant) []Grant {
+	out := slices.Clone(gs)
+	slices.SortFunc(out, func(a, b Grant) int {
+		if c := strings.Compare(a.Role, b.Role); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Division, b.Division)
+	})
+	return slices.Compact(out)
 }
 
 // Staff returns a person of the directory with their active roles;
