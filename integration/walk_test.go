@@ -18,6 +18,8 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"civilflow/api"
+	"civilflow/app"
 	"civilflow/auth"
 	"civilflow/workflows"
 )
@@ -408,7 +410,12 @@ func walkSetUp(t *testing.T, e *env, reg, admin string) walkFixtures {
 func TestAuthorizationWalk(t *testing.T) {
 	dir := t.TempDir()
 	c := &clock{}
-	e := &env{t: t, app: startOwn(t, dir, c), clock: c, dataDir: dir}
+	// Limits far above the walk's ~500 requests, so the walk measures the
+	// gates, not the limiter (TestD8BadTokensRateLimited covers that).
+	generous := func(cfg *app.Config) {
+		cfg.Limits = api.Limits{FailedAuthPerMinute: 1e6, FailedAuthBurst: 100_000, RequestsPerSecond: 1e6, RequestBurst: 100_000}
+	}
+	e := &env{t: t, app: startOwn(t, dir, c, generous), clock: c, dataDir: dir}
 	begin := time.Now()
 
 	tokens := map[string]string{
@@ -579,4 +586,45 @@ func TestAuthorizationWalk(t *testing.T) {
 	}
 	t.Logf("operations in the document: %d; requests: %d in %v; deviations: %d",
 		len(ops), w.sent, time.Since(begin).Round(time.Millisecond), len(devs))
+}
+
+// TestD8BadTokensRateLimited: once an address has spent its allowance of
+// failed authentications (the default burst), it gets 429 with Retry-After,
+// even with a valid token, so guessing cannot go on at full speed; asking
+// without a token is not counted and still gets 401.
+func TestD8BadTokensRateLimited(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{}
+	e := &env{t: t, app: startOwn(t, dir, c), clock: c, dataDir: dir}
+	w := &walker{t: t, base: e.app.URL(), client: &http.Client{Timeout: 30 * time.Second}}
+	good := "Bearer " + e.token(person("19850505", true), "申请人")
+	w.call(http.MethodGet, "/v1/procedures", good, nil).expect(t, http.StatusOK)
+
+	bad := badTokens(t, e.app.JWTKey)[3].header // HS256 with another key
+	counts := map[int]int{}
+	var limited response
+	for i := 0; i < 150 && limited.status == 0; i++ {
+		r := w.call(http.MethodGet, "/v1/procedures", bad, nil)
+		counts[r.status]++
+		if r.status == http.StatusTooManyRequests {
+			limited = r
+		}
+	}
+	if limited.status == 0 {
+		t.Fatalf("150 bad tokens in a row were answered %v, never 429", counts)
+	}
+	if counts[http.StatusUnauthorized] < 50 {
+		t.Errorf("429 after only %d failed authentications: %v", counts[http.StatusUnauthorized], counts)
+	}
+	if s, err := strconv.Atoi(limited.header.Get("Retry-After")); err != nil || s < 1 {
+		t.Errorf("429 with Retry-After %q, want whole seconds ≥ 1", limited.header.Get("Retry-After"))
+	}
+	if !strings.HasPrefix(limited.header.Get("Content-Type"), "application/problem+json") {
+		t.Errorf("429 as %q, want problem+json: %s", limited.header.Get("Content-Type"), limited.body)
+	}
+	// The address is blocked as a whole: a valid token cannot be told from
+	// a lucky guess.
+	w.call(http.MethodGet, "/v1/procedures", good, nil).expect(t, http.StatusTooManyRequests)
+	w.call(http.MethodGet, "/v1/procedures", "", nil).expect(t, http.StatusUnauthorized)
+	t.Logf("bad tokens answered %v; Retry-After %s s", counts, limited.header.Get("Retry-After"))
 }
