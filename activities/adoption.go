@@ -133,7 +133,7 @@ func checkAdopterAge(_ context.Context, e *checkEnv) ([]procedures.Text, error) 
 func (e *checkEnv) adoptedBefore(ctx context.Context, declared int) (int, error) {
 	n := declared
 	for _, p := range e.persons {
-		held, err := e.a.Store.AdoptionsRegistered(ctx, p.Number)
+		held, err := e.registry().AdoptionsRegistered(ctx, p.Number)
 		if err != nil {
 			return 0, err
 		}
@@ -213,7 +213,7 @@ func checkJointAdoption(ctx context.Context, e *checkEnv) ([]procedures.Text, er
 		if len(e.persons) != 1 {
 			return []procedures.Text{{Zh: "收养继子女由继父或者继母一方申请", En: "a stepchild is adopted by the stepparent alone"}}, nil
 		}
-		m, err := e.a.Store.ActiveMarriage(ctx, e.persons[0].Number)
+		m, err := e.registry().ActiveMarriage(ctx, e.persons[0].Number)
 		if err != nil {
 			return nil, err
 		}
@@ -224,7 +224,7 @@ func checkJointAdoption(ctx context.Context, e *checkEnv) ([]procedures.Text, er
 			}}, nil
 		}
 	case len(e.persons) == 2:
-		m, err := e.a.Store.ActiveMarriageBetween(ctx, e.persons[0].Number, e.persons[1].Number)
+		m, err := e.registry().ActiveMarriageBetween(ctx, e.persons[0].Number, e.persons[1].Number)
 		if err != nil {
 			return nil, err
 		}
@@ -235,7 +235,7 @@ func checkJointAdoption(ctx context.Context, e *checkEnv) ([]procedures.Text, er
 			}}, nil
 		}
 	default:
-		m, err := e.a.Store.ActiveMarriage(ctx, e.persons[0].Number)
+		m, err := e.registry().ActiveMarriage(ctx, e.persons[0].Number)
 		if err != nil {
 			return nil, err
 		}
@@ -260,7 +260,7 @@ func checkSingleAdopterAgeGap(ctx context.Context, e *checkEnv) ([]procedures.Te
 	}
 	// 1102 binds only an adopter without a spouse; a married one fails the
 	// joint-adoption rule instead.
-	if m, err := e.a.Store.ActiveMarriage(ctx, p.Number); err != nil || m != nil {
+	if m, err := e.registry().ActiveMarriage(ctx, p.Number); err != nil || m != nil {
 		return nil, err
 	}
 	birth, err := f.childBirth()

@@ -11,6 +11,7 @@ import (
 
 	"civilflow/idnumber"
 	"civilflow/procedures"
+	"civilflow/store"
 	"civilflow/workflows"
 )
 
@@ -21,6 +22,18 @@ type checkEnv struct {
 	form    map[string]any
 	persons []idnumber.Info
 	onDay   time.Time
+	// lookedUp is set when the running check read the civil registry about
+	// a person: its reasons then say what the registry holds.
+	lookedUp bool
+}
+
+// registry is the civil registry, for a check that reads what it holds
+// about a person; the check's reasons are marked Registry, so that the
+// API shows them to applicants only once every party has confirmed the
+// application.
+func (e *checkEnv) registry() *store.DB {
+	e.lookedUp = true
+	return e.a.Store
 }
 
 // checker runs one named check and returns the reasons it fails (none when
@@ -67,12 +80,13 @@ func (a *Activities) RunChecks(ctx context.Context, in workflows.ChecksInput) (w
 		if !ok {
 			return res, temporal.NewNonRetryableApplicationError("unknown check "+ref.Check, "BadDefinition", nil)
 		}
+		e.lookedUp = false
 		msgs, err := ch.run(ctx, e)
 		if err != nil {
 			return res, activityErr("check "+ref.Check, err)
 		}
 		for _, m := range msgs {
-			res.Failed = append(res.Failed, workflows.Reason{Check: ref.Check, Message: m, Basis: ch.basis})
+			res.Failed = append(res.Failed, workflows.Reason{Check: ref.Check, Message: m, Basis: ch.basis, Registry: e.lookedUp})
 		}
 	}
 	return res, nil
@@ -145,7 +159,7 @@ func checkDeclaration(_ context.Context, e *checkEnv) ([]procedures.Text, error)
 func checkNotMarried(ctx context.Context, e *checkEnv) ([]procedures.Text, error) {
 	var out []procedures.Text
 	for i, p := range e.persons {
-		m, err := e.a.Store.ActiveMarriage(ctx, p.Number)
+		m, err := e.registry().ActiveMarriage(ctx, p.Number)
 		if err != nil {
 			return nil, err
 		}
@@ -189,7 +203,7 @@ func checkMarriedToEachOther(ctx context.Context, e *checkEnv) ([]procedures.Tex
 	if len(e.persons) != 2 {
 		return []procedures.Text{{Zh: "离婚须夫妻双方共同申请", En: "both spouses must apply together"}}, nil
 	}
-	m, err := e.a.Store.ActiveMarriageBetween(ctx, e.persons[0].Number, e.persons[1].Number)
+	m, err := e.registry().ActiveMarriageBetween(ctx, e.persons[0].Number, e.persons[1].Number)
 	if err != nil {
 		return nil, err
 	}

@@ -37,11 +37,15 @@ type caseRun struct {
 	// timerEnded is the last day of a stage period that just ran out and
 	// moved the case, while the next stage is entered.
 	timerEnded string
+	// actionKey verifies signed actions (see signature.go); nonces are
+	// those of recently accepted actions.
+	actionKey []byte
+	nonces    []usedNonce
 }
 
-// CaseWorkflow runs one case through its procedure definition.
-func CaseWorkflow(ctx workflow.Context, in CaseInput) (CaseState, error) {
-	c := &caseRun{in: in, def: in.Procedure}
+// runCase runs one case through its procedure definition (Cases.CaseWorkflow).
+func runCase(ctx workflow.Context, in CaseInput, actionKey []byte) (CaseState, error) {
+	c := &caseRun{in: in, def: in.Procedure, actionKey: actionKey}
 	c.state = CaseState{
 		CaseID: in.CaseID, ProcedureID: in.Procedure.ID, ProcedureVersion: in.Procedure.Version,
 		ProcedureTitle: in.Procedure.Title, Office: in.Office, Submitter: in.Submitter.Subject,
@@ -84,6 +88,9 @@ func (c *caseRun) registerHandlers(ctx workflow.Context) error {
 	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateAct, c.handleAct,
 		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, req ActRequest) error {
+			if err := c.verifySignature(ctx, req); err != nil {
+				return err
+			}
 			return c.validate(ctx, req)
 		}})
 }
@@ -91,6 +98,7 @@ func (c *caseRun) registerHandlers(ctx workflow.Context) error {
 // handleAct hands an accepted action to the main loop and answers with the
 // state once the case has settled again (e.g. after certificates are issued).
 func (c *caseRun) handleAct(ctx workflow.Context, req ActRequest) (CaseState, error) {
+	c.rememberNonce(ctx, req)
 	// Two actions accepted in the same workflow task run one after the other;
 	// the second is checked again against the stage the first left behind.
 	if err := workflow.Await(ctx, func() bool { return c.pending == nil && c.settled }); err != nil {
@@ -285,7 +293,7 @@ func (c *caseRun) form() json.RawMessage {
 func isTaskAction(action string) bool {
 	switch action {
 	case ActionClaim, ActionRelease, ActionTransfer, ActionDelegate, ActionResolve, ActionTakeBack,
-		ActionUrge, ActionCopy, ActionAddSigner, ActionRemoveSigner:
+		ActionUrge, ActionCopy, ActionAddSigner, ActionRemoveSigner, ActionConfirm:
 		return true
 	}
 	return strings.HasPrefix(action, procedures.ReturnAction)
@@ -302,6 +310,13 @@ func (c *caseRun) refreshActions() {
 		}
 		c.state.NextActions = append(c.state.NextActions, NextAction{Action: a.ID, Title: a.Title, By: a.By,
 			Office: office, OpinionRequired: a.OpinionRequired})
+	}
+	if c.state.Status == StatusOpen && !c.state.AllConfirmed() &&
+		slices.ContainsFunc(c.state.Reasons, func(r Reason) bool { return r.Registry }) {
+		// What the registry holds is withheld from applicants until each
+		// has confirmed the application (or a registrar saw them in person).
+		c.state.NextActions = append(c.state.NextActions, NextAction{Action: ActionConfirm,
+			Title: procedures.Text{Zh: "确认申请", En: "Confirm the application"}, By: procedures.ByParty, Office: c.in.Office})
 	}
 	if as := c.state.Assignment; as != nil && as.Holder == "" {
 		c.state.NextActions = append(c.state.NextActions, NextAction{Action: ActionClaim,
@@ -379,12 +394,9 @@ func (c *caseRun) runChecks(ctx workflow.Context, st procedures.Stage) (string, 
 		}
 	}
 	c.state.Reasons = res.Failed
-	var msgs []string
-	for _, f := range res.Failed {
-		msgs = append(msgs, f.Message.Zh)
-	}
+	opinion, party := reasonsText(res.Failed)
 	c.event(ctx, Event{Actor: SystemActor, Action: "checks-failed", StageFrom: st.ID, StageTo: next,
-		Opinion: strings.Join(msgs, "；"), Basis: st.Basis})
+		Opinion: opinion, PartyOpinion: party, Basis: st.Basis})
 	return next, nil
 }
 
@@ -404,18 +416,15 @@ func (c *caseRun) route(ctx workflow.Context, st procedures.Stage) (string, erro
 		return "", err
 	}
 	// Otherwise, the record says why no way's condition held.
-	var msgs []string
-	for _, f := range res.Failed {
-		msgs = append(msgs, f.Message.Zh)
-	}
-	next, why := st.Otherwise, strings.Join(msgs, "；")
+	next := st.Otherwise
+	why, party := reasonsText(res.Failed)
 	for _, r := range st.Routes {
 		if !slices.ContainsFunc(res.Failed, func(f Reason) bool { return f.Check == r.Check }) {
-			next, why = r.To, r.Check+" holds"
+			next, why, party = r.To, r.Check+" holds", ""
 			break
 		}
 	}
-	c.event(ctx, Event{Actor: SystemActor, Action: "route", StageFrom: st.ID, StageTo: next, Opinion: why, Basis: st.Basis})
+	c.event(ctx, Event{Actor: SystemActor, Action: "route", StageFrom: st.ID, StageTo: next, Opinion: why, PartyOpinion: party, Basis: st.Basis})
 	return next, nil
 }
 

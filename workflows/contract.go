@@ -6,6 +6,7 @@ package workflows
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 
 	"civilflow/procedures"
@@ -141,6 +142,9 @@ type ActRequest struct {
 	// already validated by the API against the procedure's schema.
 	Form json.RawMessage `json:"form,omitempty"`
 }
+	// Signature is the API's signature over all of the above; the act
+	// validator rejects an action without a valid, fresh one.
+	Signature *ActSignature `json:"signature,omitempty"`
 
 // Task actions every human stage understands, beside its own.
 const (
@@ -154,7 +158,20 @@ const (
 	ActionCopy         = "copy"          // 抄送: let readers follow the case
 	ActionAddSigner    = "add-signer"    // 加签
 	ActionRemoveSigner = "remove-signer" // 减签
+	// ActionConfirm: a party confirms the application as theirs; taken by
+	// staff of the task, it records that every party confirmed in person.
+	ActionConfirm = "confirm"
 )
+
+// AllConfirmed reports whether every party has confirmed the application.
+func (s CaseState) AllConfirmed() bool {
+	for _, p := range s.Parties {
+		if !slices.Contains(s.Confirmed, p.IDNumber) {
+			return false
+		}
+	}
+	return len(s.Parties) > 0
+}
 
 // UrgeInterval is how often one person may urge the same stage.
 const UrgeInterval = 24 * time.Hour
@@ -256,6 +273,9 @@ type CaseState struct {
 	Urges            []Urge           `json:"urges,omitempty"`
 	Documents        []Document       `json:"documents"`
 	Flags            []string         `json:"flags,omitempty"`
+	// Confirmed lists the parties (ID numbers) who confirmed the
+	// application themselves or in person before a registrar.
+	Confirmed []string `json:"confirmed,omitempty"`
 	// Proofs are proofs that a party's marriage ended, accepted and waiting
 	// to be confirmed by a second person.
 	Proofs []AcceptedProof `json:"proofs,omitempty"`
@@ -271,6 +291,17 @@ type Reason struct {
 	Check   string          `json:"check,omitempty"`
 	Message procedures.Text `json:"message"`
 	Basis   string          `json:"basis,omitempty"`
+	// Registry is set when the message says what the civil registry holds
+	// about a person (married since…): applicants see it only once every
+	// party has confirmed the application (see Confirmed).
+	Registry bool `json:"registry,omitempty"`
+}
+
+// WithheldReason stands, for applicants, in place of what the registry
+// holds about a person until every party has confirmed the application.
+var WithheldReason = procedures.Text{
+	Zh: "婚姻登记等信息核查未通过；各方当事人确认申请后显示详情，或请到登记机关查询",
+	En: "a registry check did not pass; the details show once every applicant has confirmed the application, or ask the office",
 }
 
 // NextAction is something someone may do now.
@@ -429,6 +460,10 @@ type Event struct {
 	Basis     string    `json:"basis,omitempty"`
 	// Attachments handed in with the action.
 	Attachments []Attachment `json:"attachments,omitempty"`
+	// PartyOpinion, when set, is what applicants see instead of Opinion
+	// until every party has confirmed the application: Opinion says what
+	// the registry holds about a person.
+	PartyOpinion string `json:"partyOpinion,omitempty"`
 }
 
 // ChecksInput asks the activities to run a check stage.

@@ -3,6 +3,7 @@ package workflows
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -94,4 +95,28 @@ func endedText(name string, m EndedMarriage) string {
 	}
 	return fmt.Sprintf("%s于%s登记的婚姻关系已于%s终止（%s） the marriage of %s registered %s ended on %s (%s)",
 		name, m.RegisteredOn, m.DissolvedOn, zh, name, m.RegisteredOn, m.DissolvedOn, en)
+}
+
+// reasonsText joins failed checks for the timeline. When some say what the
+// registry holds about a person, party is the same text with those in
+// WithheldReason's place: what applicants see until all have confirmed.
+func reasonsText(failed []Reason) (opinion, party string) {
+	var all, shown []string
+	withheld := false
+	for _, f := range failed {
+		all = append(all, f.Message.Zh)
+		if f.Registry {
+			if !withheld {
+				shown = append(shown, WithheldReason.Zh)
+			}
+			withheld = true
+			continue
+		}
+		shown = append(shown, f.Message.Zh)
+	}
+	opinion = strings.Join(all, "；")
+	if withheld {
+		party = strings.Join(shown, "；")
+	}
+	return opinion, party
 }

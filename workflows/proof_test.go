@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -164,5 +165,52 @@ func TestD9RegistryConflictIsCaseNeutral(t *testing.T) {
 	}
 	if m, _ := f.db.ActiveMarriage(context.Background(), wife); m == nil {
 		t.Fatal("B–D ended by a proof that does not fit")
+	}
+}
+
+// TestD5RegistryReasonsWaitForConfirmation: the reason that the registry
+// shows B married is marked, the timeline carries a text without it for
+// applicants, and confirming is offered until both applicants confirmed.
+func TestD5RegistryReasonsWaitForConfirmation(t *testing.T) {
+	f := newFixture(t, received("2026-03-02"))
+	f.priorMarriages()
+	var before workflows.CaseState
+	f.at("2026-03-02", 11, func() { before = f.state() })
+	st := play(t, f, caseInput(f.input("marriage-registration", fill(marriageForm))), []step{
+		{1, "confirm", spouseA, "", nil},
+		{2, "confirm", spouseA, "already confirmed", nil},
+		{3, "confirm", outsider, "needs the role", nil},
+		{4, "confirm", workflows.Actor{Subject: wife, Name: "李娜"}, "", nil},
+		{5, "withdraw", spouseA, "", nil},
+	})
+	if len(before.Reasons) != 2 || !before.Reasons[0].Registry || !before.Reasons[1].Registry {
+		t.Fatalf("reasons %+v", before.Reasons)
+	}
+	failed := events(before, "checks-failed")
+	if len(failed) != 1 || !strings.Contains(failed[0].Opinion, "2018-06-01") ||
+		strings.Contains(failed[0].PartyOpinion, "2018") || !strings.Contains(failed[0].PartyOpinion, workflows.WithheldReason.Zh) {
+		t.Fatalf("checks-failed %+v", failed)
+	}
+	if before.AllConfirmed() || !slices.ContainsFunc(before.NextActions, func(n workflows.NextAction) bool { return n.Action == "confirm" }) {
+		t.Fatalf("before confirmation: confirmed %v next %+v", before.Confirmed, before.NextActions)
+	}
+	if !st.AllConfirmed() || len(events(st, "confirm")) != 2 {
+		t.Fatalf("after: confirmed %v", st.Confirmed)
+	}
+}
+
+// TestD5RegistrarConfirmsInPerson: a registrar of the task records that
+// both applicants confirmed before them.
+func TestD5RegistrarConfirmsInPerson(t *testing.T) {
+	f := newFixture(t, received("2026-03-02"))
+	f.priorMarriages()
+	st := play(t, f, caseInput(f.input("marriage-registration", fill(marriageForm))), []step{
+		{0, "confirm", otherProv, "needs the role registrar", nil},
+		{1, "confirm", reg1, "", nil},
+		{2, "confirm", reg2, "already confirmed", nil},
+		{3, "withdraw", spouseA, "", nil},
+	})
+	if !st.AllConfirmed() {
+		t.Fatalf("confirmed %v", st.Confirmed)
 	}
 }

@@ -202,6 +202,21 @@ func (c *caseRun) validateTask(ctx workflow.Context, req ActRequest) (handled bo
 		return true, nil
 	case ActionAddSigner, ActionRemoveSigner:
 		return true, c.validateSignerChange(req)
+	case ActionConfirm:
+		if c.isParty(req.Actor.Subject) {
+			if slices.Contains(c.state.Confirmed, req.Actor.Subject) {
+				return true, rejected("you have already confirmed this application")
+			}
+			return true, nil
+		}
+		if c.state.AllConfirmed() {
+			return true, rejected("every applicant has already confirmed this application")
+		}
+		// Staff record that the applicants confirmed in person before them.
+		if err := c.mayHoldTask(req.Actor); err != nil {
+			return true, err
+		}
+		return true, c.checkHolder(req.Actor)
 	}
 	if to, ok := strings.CutPrefix(req.Action, procedures.ReturnAction); ok {
 		if !slices.Contains(c.stage.ReturnTo, to) {
@@ -279,6 +294,21 @@ func (c *caseRun) applyTask(ctx workflow.Context, st procedures.Stage, req ActRe
 		}
 		c.state.Urges = append(c.state.Urges, Urge{By: req.Actor.Subject, ByName: req.Actor.Name, Stage: st.ID,
 			At: workflow.Now(ctx).UTC(), Message: req.Opinion})
+	case ActionConfirm:
+		human = false
+		if c.isParty(req.Actor.Subject) {
+			ev.Role = "applicant"
+			ev.Office = c.in.Office
+			c.state.Confirmed = append(c.state.Confirmed, req.Actor.Subject)
+			ev.Opinion = strings.TrimSpace("confirmed by the applicant；" + req.Opinion)
+			break
+		}
+		for _, p := range c.in.Parties {
+			if !slices.Contains(c.state.Confirmed, p.IDNumber) {
+				c.state.Confirmed = append(c.state.Confirmed, p.IDNumber)
+			}
+		}
+		ev.Opinion = strings.TrimSpace("confirmed by every applicant in person；" + req.Opinion)
 	case ActionCopy:
 		human = false
 		var names []string
