@@ -3,6 +3,7 @@ package activities_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -66,6 +67,8 @@ type orgFixture struct {
 	db   *store.DB
 	acts *activities.Activities
 	reg  *procedures.Registry
+	// signed counts the actions signed so far.
+	signed int
 }
 
 func newOrgFixture(t *testing.T, received string) *orgFixture {
@@ -79,7 +82,7 @@ func newOrgFixture(t *testing.T, received string) *orgFixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	acts := &activities.Activities{Store: db, Calendar: calendar.Default()}
-	worker.Register(env, acts)
+	worker.Register(env, acts, orgActionKey)
 	env.SetStartTime(chinaTime(received, 10))
 	return &orgFixture{t: t, env: env, db: db, acts: acts, reg: orgDefinitions(t)}
 }
@@ -156,8 +159,29 @@ func (f *orgFixture) act(action string, actor workflows.Actor, opinion string) *
 				*res = err.Error()
 			}
 		},
-	}, workflows.ActRequest{Action: action, Actor: actor, Opinion: opinion})
+	}, f.sign(workflows.ActRequest{Action: action, Actor: actor, Opinion: opinion}))
 	return res
+}
+
+// orgActionKey is the test worker's action key; sign signs with it, as
+// the API does.
+var orgActionKey = []byte("test action key, 32 bytes or more")
+
+func (f *orgFixture) sign(req workflows.ActRequest) workflows.ActRequest {
+	f.t.Helper()
+	v, err := f.env.QueryWorkflow(workflows.QueryState)
+	var st workflows.CaseState
+	if err == nil {
+		err = v.Get(&st)
+	}
+	if err == nil {
+		f.signed++
+		req, err = workflows.SignAct(orgActionKey, st.CaseID, req, f.env.Now(), fmt.Sprint("org-", f.signed))
+	}
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return req
 }
 
 func (f *orgFixture) result() workflows.CaseState {

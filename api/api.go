@@ -38,8 +38,11 @@ type Deps struct {
 	Divisions  *divisions.Table
 	Calendar   *calendar.Calendar // the legal calendar cases count on
 	JWTKey     []byte
-	Logger     *slog.Logger
-	Now        func() time.Time // when an application counts as received; tests back-date it
+	// ActionKey signs every action sent to a case workflow; the worker
+	// verifies it with the same key (workflows.Cases).
+	ActionKey []byte
+	Logger    *slog.Logger
+	Now       func() time.Time // when an application counts as received; tests back-date it
 
 	// AuditCheckpoints is the file of audit chain checkpoints that
 	// GET /v1/audit/verify compares the chain with ("" for none).

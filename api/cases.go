@@ -266,6 +266,10 @@ func (d *Deps) actOnCase(ctx context.Context, in *ActRequest) (*CaseResponse, er
 		}
 		req.Form = form
 	}
+	req, err = d.signAct(in.ID, req)
+	if err != nil {
+		return nil, huma.Error500InternalServerError("sign action", err)
+	}
 	opts := client.UpdateWorkflowOptions{
 		WorkflowID: in.ID, UpdateName: workflows.UpdateAct, WaitForStage: client.WorkflowUpdateStageCompleted,
 		Args: []any{req},

@@ -83,6 +83,9 @@ type App struct {
 	webhookDone chan struct{}
 	// JWTKey signs and verifies bearer tokens.
 	JWTKey []byte
+	// ActionKey signs the actions the API sends to case workflows, which
+	// verify it (workflows.Cases).
+	ActionKey []byte
 	// TemporalAddress is the frontend address in use.
 	TemporalAddress string
 }
@@ -139,6 +142,9 @@ func Start(ctx context.Context, cfg Config) (a *App, err error) {
 			return a, err
 		}
 	}
+	if a.ActionKey, err = api.LoadOrCreateActionKey(cfg.DataDir); err != nil {
+		return a, err
+	}
 	if a.store, err = store.Open(ctx, filepath.Join(cfg.DataDir, "civilflow.db")); err != nil {
 		return a, err
 	}
@@ -177,14 +183,14 @@ func Start(ctx context.Context, cfg Config) (a *App, err error) {
 	}
 	log.Info("legal calendar", "version", cal.Version(), "years", cal.CoveredYears())
 	acts := &activities.Activities{Store: a.store, Calendar: cal, Logger: log}
-	a.worker = worker.New(a.client, acts)
+	a.worker = worker.New(a.client, acts, a.ActionKey)
 	if err := a.worker.Start(); err != nil {
 		return a, fmt.Errorf("start worker: %w", err)
 	}
 
 	handler := api.NewHandler(&api.Deps{
 		Temporal: a.client, Store: a.store, Procedures: procs, Policy: policy,
-		Divisions: divs, Calendar: cal, JWTKey: a.JWTKey, Logger: log, Now: cfg.Now,
+		Divisions: divs, Calendar: cal, JWTKey: a.JWTKey, ActionKey: a.ActionKey, Logger: log, Now: cfg.Now,
 		AuditCheckpoints: a.checkpoints.Path, Limits: cfg.Limits, PublicURL: cfg.PublicURL,
 	})
 	a.http = &http.Server{

@@ -14,8 +14,11 @@ import (
 
 // Register adds the interpreter workflow and every case activity to r
 // under their wire names. Tests use it too, so they run what production runs.
-func Register(r sdkworker.Registry, acts *activities.Activities) {
-	r.RegisterWorkflowWithOptions(workflows.CaseWorkflow, workflow.RegisterOptions{Name: workflows.CaseWorkflowName})
+// actionKey verifies the API's signature on every action (see
+// workflows.Cases); the API signs with the same key.
+func Register(r sdkworker.Registry, acts *activities.Activities, actionKey []byte) {
+	r.RegisterWorkflowWithOptions(workflows.Cases{ActionKey: actionKey}.CaseWorkflow,
+		workflow.RegisterOptions{Name: workflows.CaseWorkflowName})
 	for name, fn := range map[string]any{
 		workflows.ActivityRunChecks:        acts.RunChecks,
 		workflows.ActivityComputeDeadline:  acts.ComputeDeadline,
@@ -31,13 +34,13 @@ func Register(r sdkworker.Registry, acts *activities.Activities) {
 
 // New creates the case worker on the task queue; the caller starts and
 // stops it with the process.
-func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
+func New(c client.Client, acts *activities.Activities, actionKey []byte) sdkworker.Worker {
 	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
 		// A few more pollers than the default keep latency low on the
 		// embedded server (see the embedding notes).
 		MaxConcurrentWorkflowTaskPollers: 4,
 		MaxConcurrentActivityTaskPollers: 4,
 	})
-	Register(w, acts)
+	Register(w, acts, actionKey)
 	return w
 }

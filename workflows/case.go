@@ -37,11 +37,15 @@ type caseRun struct {
 	// timerEnded is the last day of a stage period that just ran out and
 	// moved the case, while the next stage is entered.
 	timerEnded string
+	// actionKey verifies signed actions (see signature.go); nonces are
+	// those of recently accepted actions.
+	actionKey []byte
+	nonces    []usedNonce
 }
 
-// CaseWorkflow runs one case through its procedure definition.
-func CaseWorkflow(ctx workflow.Context, in CaseInput) (CaseState, error) {
-	c := &caseRun{in: in, def: in.Procedure}
+// runCase runs one case through its procedure definition (Cases.CaseWorkflow).
+func runCase(ctx workflow.Context, in CaseInput, actionKey []byte) (CaseState, error) {
+	c := &caseRun{in: in, def: in.Procedure, actionKey: actionKey}
 	c.state = CaseState{
 		CaseID: in.CaseID, ProcedureID: in.Procedure.ID, ProcedureVersion: in.Procedure.Version,
 		ProcedureTitle: in.Procedure.Title, Office: in.Office, Submitter: in.Submitter.Subject,
@@ -84,6 +88,9 @@ func (c *caseRun) registerHandlers(ctx workflow.Context) error {
 	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateAct, c.handleAct,
 		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, req ActRequest) error {
+			if err := c.verifySignature(ctx, req); err != nil {
+				return err
+			}
 			return c.validate(ctx, req)
 		}})
 }
@@ -91,6 +98,7 @@ func (c *caseRun) registerHandlers(ctx workflow.Context) error {
 // handleAct hands an accepted action to the main loop and answers with the
 // state once the case has settled again (e.g. after certificates are issued).
 func (c *caseRun) handleAct(ctx workflow.Context, req ActRequest) (CaseState, error) {
+	c.rememberNonce(ctx, req)
 	// Two actions accepted in the same workflow task run one after the other;
 	// the second is checked again against the stage the first left behind.
 	if err := workflow.Await(ctx, func() bool { return c.pending == nil && c.settled }); err != nil {

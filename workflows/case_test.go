@@ -3,6 +3,7 @@ package workflows_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -45,6 +46,8 @@ type fixture struct {
 	env  *testsuite.TestWorkflowEnvironment
 	db   *store.DB
 	acts *activities.Activities
+	// nonces counts the actions signed so far.
+	nonces int
 }
 
 func newFixture(t *testing.T, start time.Time) *fixture {
@@ -58,7 +61,7 @@ func newFixture(t *testing.T, start time.Time) *fixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	acts := &activities.Activities{Store: db, Calendar: calendar.Default()}
-	worker.Register(env, acts)
+	worker.Register(env, acts, testActionKey)
 	env.SetStartTime(start)
 	return &fixture{t: t, env: env, db: db, acts: acts}
 }
@@ -134,18 +137,22 @@ type outcome struct {
 
 // act sends an action; the returned outcome fills in as the workflow runs.
 func (f *fixture) act(action string, actor workflows.Actor, opinion string) *outcome {
-	o := &outcome{}
-	f.env.UpdateWorkflow(workflows.UpdateAct, "", &testsuite.TestUpdateCallback{
-		OnAccept: func() {},
-		OnReject: func(err error) { o.done, o.rejected = true, err.Error() },
-		OnComplete: func(_ any, err error) {
-			o.done = true
-			if err != nil {
-				o.rejected = err.Error()
-			}
-		},
-	}, workflows.ActRequest{Action: action, Actor: actor, Opinion: opinion})
-	return o
+	return f.actReq(workflows.ActRequest{Action: action, Actor: actor, Opinion: opinion})
+}
+
+// testActionKey is the key the test worker verifies actions with; sign
+// signs with it, as the API does.
+var testActionKey = []byte("test action key, 32 bytes or more")
+
+// sign signs req for the running case at the test clock.
+func (f *fixture) sign(req workflows.ActRequest) workflows.ActRequest {
+	f.t.Helper()
+	f.nonces++
+	signed, err := workflows.SignAct(testActionKey, f.state().CaseID, req, f.env.Now(), fmt.Sprint("nonce-", f.nonces))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return signed
 }
 
 // expect checks an outcome: accepted when want is "", else rejected with a

@@ -141,6 +141,9 @@ type ActRequest struct {
 	// Form is an amended application form handed in by a party (补正),
 	// already validated by the API against the procedure's schema.
 	Form json.RawMessage `json:"form,omitempty"`
+	// Signature is the API's signature over all of the above; the act
+	// validator rejects an action without a valid, fresh one.
+	Signature *ActSignature `json:"signature,omitempty"`
 }
 
 // Task actions every human stage understands, beside its own.

@@ -18,6 +18,12 @@ import (
 // embedded server (go test ./integration -run 'TestRestartMidCase|TestRecordTimerHistory'
 // -record-histories). Replaying them proves that today's interpreter still
 // makes the same decisions for cases already in flight.
+//
+// The worker is registered the way production registers it, but with a key
+// that signed none of the recorded actions (most were recorded before
+// actions were signed at all): replay must not depend on the key, because
+// the signature is checked only by the update validator, which the SDK
+// skips on replay.
 func TestReplayRecordedHistories(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.json")
 	if err != nil || len(files) == 0 {
@@ -26,13 +32,16 @@ func TestReplayRecordedHistories(t *testing.T) {
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			r := worker.NewWorkflowReplayer()
-			r.RegisterWorkflowWithOptions(workflows.CaseWorkflow, workflow.RegisterOptions{Name: workflows.CaseWorkflowName})
+			r.RegisterWorkflowWithOptions(replayCases.CaseWorkflow, workflow.RegisterOptions{Name: workflows.CaseWorkflowName})
 			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {
 				t.Fatal(err)
 			}
 		})
 	}
 }
+
+// replayCases has a key unrelated to any recorded history.
+var replayCases = workflows.Cases{ActionKey: []byte("a key that signed no recorded action")}
 
 // TestReplayDetectsNonDeterminism changes which activity a recorded history
 // scheduled first; the replayer must refuse it, or the replay test above
@@ -51,7 +60,7 @@ func TestReplayDetectsNonDeterminism(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := worker.NewWorkflowReplayer()
-	r.RegisterWorkflowWithOptions(workflows.CaseWorkflow, workflow.RegisterOptions{Name: workflows.CaseWorkflowName})
+	r.RegisterWorkflowWithOptions(replayCases.CaseWorkflow, workflow.RegisterOptions{Name: workflows.CaseWorkflowName})
 	err = r.ReplayWorkflowHistory(nil, h)
 	if err == nil || !strings.Contains(err.Error(), "nondeterministic") {
 		t.Fatalf("tampered history replayed without a non-determinism error: %v", err)

@@ -104,6 +104,11 @@ func to(a workflows.Actor) func(*workflows.ActRequest) {
 }
 
 func (f *fixture) actReq(req workflows.ActRequest) *outcome {
+	return f.actRaw(f.sign(req))
+}
+
+// actRaw sends req as it is, signed or not.
+func (f *fixture) actRaw(req workflows.ActRequest) *outcome {
 	o := &outcome{}
 	f.env.UpdateWorkflow(workflows.UpdateAct, "", &testsuite.TestUpdateCallback{
 		OnAccept: func() {},
