@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"civilflow/auth"
 	"civilflow/policies"
 	"civilflow/store"
 )
@@ -45,7 +48,13 @@ func registerStaff(api huma.API, d *Deps) {
 		Summary: "Set a staff member's roles", Tags: []string{"Staff"}, DefaultStatus: http.StatusOK,
 		Description: "The staff directory says who holds which role where: transfers, delegations and added signers " +
 			"must hold the task's role, and a task with nobody holding its role in a jurisdiction goes up a level. " +
-			"An admin sets roles within their own jurisdiction.",
+			"The roles given replace all the roles the person holds. An admin changes roles within their own " +
+			"jurisdiction only: every role added and every role taken away must lie within it, and a change that " +
+			"would take away a role held outside it is refused (403, naming those roles; nothing changes), so " +
+			"list the roles held elsewhere unchanged to keep them. Changing the name needs every role the person " +
+			"holds to lie within the admin's jurisdiction. Only an admin:000000 grants or takes away admin:000000, " +
+			"and nobody changes their own entry. Every change is recorded in the audit chain with the entry before " +
+			"and after (GET /v1/staff/{subject}/changes).",
 		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *PutStaffRequest) (*StaffResponse, error) {
 		p := principalOf(ctx)
@@ -63,33 +72,19 @@ func registerStaff(api huma.API, d *Deps) {
 				return nil, huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{
 					Location: fmt.Sprintf("body.roles[%d]", i), Message: "unknown division code (GB/T 2260)", Value: r})
 			}
-			req := request(p, policies.ObjectStaff, policies.ActionManage)
-			req.Division = g.Division
-			if ok, err := d.allowed(req); err != nil || !ok {
-				return nil, orForbidden(err)
-			}
 			m.Grants = append(m.Grants, store.Grant{Role: g.Role, Division: g.Division})
 		}
-		if len(m.Grants) == 0 {
-			// Taking every role away is managing too: it needs a jurisdiction
-			// covering the roles held now.
-			if cur, err := d.Store.Staff(ctx, in.Subject); err == nil {
-				for _, g := range cur.Grants {
-					req := request(p, policies.ObjectStaff, policies.ActionManage)
-					req.Division = g.Division
-					if ok, err := d.allowed(req); err != nil || !ok {
-						return nil, orForbidden(err)
-					}
-				}
-			} else if ok, err := d.allowed(request(p, policies.ObjectStaff, policies.ActionManage)); err != nil || !ok {
-				return nil, orForbidden(err)
-			}
-		}
-		if err := d.Store.PutStaff(ctx, m); err != nil {
-			return nil, huma.Error500InternalServerError("put staff", err)
-		}
-		return &StaffResponse{Body: StaffMember{Subject: m.Subject, Name: m.Name, Roles: grantStrings(m.Grants)}}, nil
+		return d.putStaff(ctx, p, m)
 	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "list-staff-changes", Method: http.MethodGet, Path: "/v1/staff/{subject}/changes",
+		Summary: "List the changes of a staff member's entry", Tags: []string{"Staff", "Audit"}, DefaultStatus: http.StatusOK,
+		Description: "Every change of the person's directory entry, oldest first, as recorded in the global audit chain: " +
+			"who changed it, when, and the entry (name, active, roles) before and after. For admins and supervisors " +
+			"whose jurisdiction covers a role the person holds or held.",
+		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound},
+	}, d.staffChanges)
 
 	huma.Register(api, huma.Operation{
 		OperationID: "get-staff", Method: http.MethodGet, Path: "/v1/staff/{subject}",
@@ -108,6 +103,201 @@ func registerStaff(api huma.API, d *Deps) {
 		}
 		return &StaffResponse{Body: StaffMember{Subject: m.Subject, Name: m.Name, Roles: grantStrings(m.Grants)}}, nil
 	})
+}
+
+// staffRefusal is a directory change the editor may not make.
+type staffRefusal struct {
+	msg     string
+	details []error
+}
+
+func (r *staffRefusal) Error() string { return r.msg }
+
+// putStaff checks and applies a change of m's entry by p. The check runs
+// in the store's write transaction, against the entry as it stands there.
+func (d *Deps) putStaff(ctx context.Context, p auth.Principal, m store.StaffMember) (*StaffResponse, error) {
+	if m.Subject == p.Subject {
+		return nil, huma.Error403Forbidden("nobody changes their own entry in the staff directory")
+	}
+	editor, ok, err := d.staffEditor(p)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errForbidden
+	}
+	_, err = d.Store.ChangeStaff(ctx, store.StaffChange{Member: m, Editor: editor, Check: func(before store.StaffEntry) error {
+		return d.checkStaffChange(p, before, m)
+	}})
+	var refusal *staffRefusal
+	switch {
+	case errors.As(err, &refusal):
+		return nil, huma.Error403Forbidden(refusal.msg, refusal.details...)
+	case err != nil:
+		var se huma.StatusError
+		if errors.As(err, &se) {
+			return nil, se
+		}
+		return nil, huma.Error500InternalServerError("put staff", err)
+	}
+	return &StaffResponse{Body: StaffMember{Subject: m.Subject, Name: m.Name, Roles: grantStrings(m.Grants)}}, nil
+}
+
+// staffEditor is p as the editor of the directory: the first admin grant
+// with which p may manage staff at all; ok is false when p holds none.
+func (d *Deps) staffEditor(p auth.Principal) (store.StaffEditor, bool, error) {
+	for _, g := range p.Grants {
+		req := request(p, policies.ObjectStaff, policies.ActionManage)
+		req.Division = g.Division
+		ok, err := d.allowed(req)
+		if err != nil {
+			return store.StaffEditor{}, false, err
+		}
+		if ok {
+			return store.StaffEditor{Subject: p.Subject, Name: p.Name, Role: g.Role, Division: g.Division}, true, nil
+		}
+	}
+	return store.StaffEditor{}, false, nil
+}
+
+// checkStaffChange refuses a change unless p may make every part of it:
+// each role added or taken away lies within p's jurisdiction (a role held
+// outside it is neither overwritten nor stripped), admin:000000 only by an
+// admin:000000, and a new name only over every role the person holds.
+func (d *Deps) checkStaffChange(p auth.Principal, before store.StaffEntry, m store.StaffMember) error {
+	mayManage := func(g store.Grant) (bool, error) {
+		if g.Role == policies.RoleAdmin && g.Division == policies.Nationwide &&
+			!slices.Contains(p.Grants, policies.Grant{Role: policies.RoleAdmin, Division: policies.Nationwide}) {
+			return false, nil
+		}
+		req := request(p, policies.ObjectStaff, policies.ActionManage)
+		req.Division = g.Division
+		return d.allowed(req)
+	}
+	var denied []error
+	var names []string
+	deny := func(g store.Grant, what string) {
+		s := g.Role + ":" + g.Division
+		names = append(names, s)
+		denied = append(denied, &huma.ErrorDetail{Location: "body.roles", Value: s,
+			Message: what + " " + s + ", which lies outside your jurisdiction"})
+	}
+	for _, g := range m.Grants {
+		if slices.Contains(before.Grants, g) {
+			continue
+		}
+		if ok, err := mayManage(g); err != nil {
+			return err
+		} else if !ok {
+			deny(g, "would grant")
+		}
+	}
+	for _, g := range before.Grants {
+		if slices.Contains(m.Grants, g) {
+			continue
+		}
+		if ok, err := mayManage(g); err != nil {
+			return err
+		} else if !ok {
+			deny(g, "would take away")
+		}
+	}
+	if before.Exists && before.Name != m.Name {
+		for _, g := range before.Grants {
+			if !slices.Contains(m.Grants, g) {
+				continue // judged above
+			}
+			if ok, err := mayManage(g); err != nil {
+				return err
+			} else if !ok {
+				deny(g, "would rename the holder of")
+			}
+		}
+	}
+	if len(denied) > 0 {
+		return &staffRefusal{msg: "this change reaches roles outside your jurisdiction: " + strings.Join(names, ", ") +
+			"; nothing was changed", details: denied}
+	}
+	return nil
+}
+
+// StaffChangesResponse lists the audited changes of a directory entry.
+type StaffChangesResponse struct {
+	Body struct {
+		Subject string        `json:"subject"`
+		Changes []StaffChange `json:"changes"`
+	}
+}
+
+// StaffChange is one audited change of a directory entry.
+type StaffChange struct {
+	Seq        int64            `json:"seq" doc:"Number of the change within the person's entry"`
+	GlobalSeq  int64            `json:"globalSeq" doc:"Place in the global audit chain"`
+	At         time.Time        `json:"at"`
+	Actor      string           `json:"actor" doc:"Subject of who changed it, or system"`
+	ActorName  string           `json:"actorName,omitempty"`
+	Role       string           `json:"role,omitempty" doc:"The role they changed it in"`
+	Office     string           `json:"office,omitempty" doc:"The division of that role"`
+	Before     StaffChangeState `json:"before"`
+	After      StaffChangeState `json:"after"`
+	Summary    string           `json:"summary" doc:"The change in words"`
+	PrevHash   string           `json:"prevHash"`
+	Hash       string           `json:"hash"`
+	GlobalHash string           `json:"globalHash"`
+}
+
+// StaffChangeState is a directory entry as a change recorded it.
+type StaffChangeState struct {
+	Name   string   `json:"name"`
+	Active bool     `json:"active"`
+	Roles  []string `json:"roles"`
+}
+
+// staffChanges lists a person's audited changes to those whose
+// jurisdiction covers a role the person holds or held: admins (who keep
+// the directory) and supervisors (who audit).
+func (d *Deps) staffChanges(ctx context.Context, in *StaffPath) (*StaffChangesResponse, error) {
+	p := principalOf(ctx)
+	recs, err := d.Store.StaffChanges(ctx, in.Subject)
+	if err != nil {
+		return nil, huma.Error500InternalServerError("list staff changes", err)
+	}
+	allowed := false
+	for _, r := range recs {
+		for _, g := range slices.Concat(r.Before.Roles, r.After.Roles) {
+			grant, err := policies.ParseGrant(g)
+			if err != nil {
+				continue
+			}
+			for _, need := range [][2]string{{policies.ObjectStaff, policies.ActionManage}, {policies.ObjectAudit, policies.ActionExport}} {
+				req := request(p, need[0], need[1])
+				req.Division = grant.Division
+				ok, err := d.allowed(req)
+				if err != nil {
+					return nil, err
+				}
+				allowed = allowed || ok
+			}
+		}
+	}
+	if len(recs) == 0 {
+		return nil, huma.Error404NotFound("no recorded change of " + in.Subject)
+	}
+	if !allowed {
+		return nil, errForbidden
+	}
+	out := &StaffChangesResponse{}
+	out.Body.Subject = in.Subject
+	for _, r := range recs {
+		out.Body.Changes = append(out.Body.Changes, StaffChange{
+			Seq: r.Seq, GlobalSeq: r.GlobalSeq, At: r.At, Actor: r.ActorSubject, ActorName: r.ActorName,
+			Role: r.Role, Office: r.Office, Summary: r.Opinion,
+			Before:   StaffChangeState{Name: r.Before.Name, Active: r.Before.Active, Roles: r.Before.Roles},
+			After:    StaffChangeState{Name: r.After.Name, Active: r.After.Active, Roles: r.After.Roles},
+			PrevHash: r.PrevHash, Hash: r.Hash, GlobalHash: r.GlobalHash,
+		})
+	}
+	return out, nil
 }
 
 func grantStrings(gs []store.Grant) []string {

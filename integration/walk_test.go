@@ -175,9 +175,14 @@ func walkTable(f walkFixtures) map[string][]walkVariant {
 			others: sameForOthers(ok), right: outsider, rightSt: ok}},
 		"get-staff": {{call: walkCall{path: map[string]string{"subject": f.staff}}, outsider: no, others: staffRead,
 			right: reg110105, rightSt: ok}},
+		// The refused callers try to move the registrar to 110106, which
+		// no admin of 420000 may grant and nobody else may do at all; the
+		// right admin puts the entry as it stands.
 		"put-staff": {{call: walkCall{path: map[string]string{"subject": f.staff},
-			body: map[string]any{"name": "周登记", "roles": []string{"registrar:110105"}}},
-			outsider: no, others: sameForOthers(no), right: adm110000, rightSt: ok}},
+			body: map[string]any{"name": "周登记", "roles": []string{"registrar:110106"}}},
+			outsider: no, others: sameForOthers(no), right: adm110000, rightSt: ok,
+			rightCall: &walkCall{path: map[string]string{"subject": f.staff},
+				body: map[string]any{"name": "周登记", "roles": []string{"registrar:110105"}}}}},
 		"list-due-cases": {{call: walkCall{query: office}, outsider: no, others: except(sameForOthers(no), sup420000, ok, adm420000, ok),
 			right: sup110000, rightSt: ok, list: true}},
 		"get-supervision-stats": {{call: walkCall{query: url.Values{"division": {"110105"}}}, outsider: no,
