@@ -183,6 +183,10 @@ func walkTable(f walkFixtures) map[string][]walkVariant {
 			outsider: no, others: sameForOthers(no), right: adm110000, rightSt: ok,
 			rightCall: &walkCall{path: map[string]string{"subject": f.staff},
 				body: map[string]any{"name": "周登记", "roles": []string{"registrar:110105"}}}}},
+		// A person's directory history is for admins and supervisors
+		// covering a role the person holds or held.
+		"list-staff-changes": {{call: walkCall{path: map[string]string{"subject": f.staff}}, outsider: no,
+			others: sameForOthers(no), right: sup110000, rightSt: ok}},
 		"list-due-cases": {{call: walkCall{query: office}, outsider: no, others: except(sameForOthers(no), sup420000, ok, adm420000, ok),
 			right: sup110000, rightSt: ok, list: true}},
 		"get-supervision-stats": {{call: walkCall{query: url.Values{"division": {"110105"}}}, outsider: no,
@@ -416,7 +420,7 @@ func TestAuthorizationWalk(t *testing.T) {
 	dir := t.TempDir()
 	c := &clock{}
 	// Limits far above the walk's ~500 requests, so the walk measures the
-	// gates, not the limiter (TestD8BadTokensRateLimited covers that).
+	// gates, not the limiter (TestD8DefaultLimitStopsBadTokens covers that).
 	generous := func(cfg *app.Config) {
 		cfg.Limits = api.Limits{FailedAuthPerMinute: 1e6, FailedAuthBurst: 100_000, RequestsPerSecond: 1e6, RequestBurst: 100_000}
 	}
@@ -593,11 +597,12 @@ func TestAuthorizationWalk(t *testing.T) {
 		len(ops), w.sent, time.Since(begin).Round(time.Millisecond), len(devs))
 }
 
-// TestD8BadTokensRateLimited: once an address has spent its allowance of
-// failed authentications (the default burst), it gets 429 with Retry-After,
+// TestD8DefaultLimitStopsBadTokens: with the limits civilflow ships (no
+// configuration), a burst of bad tokens like the review's 300 is stopped:
+// once the address has spent its allowance it gets 429 with Retry-After,
 // even with a valid token, so guessing cannot go on at full speed; asking
 // without a token is not counted and still gets 401.
-func TestD8BadTokensRateLimited(t *testing.T) {
+func TestD8DefaultLimitStopsBadTokens(t *testing.T) {
 	dir := t.TempDir()
 	c := &clock{}
 	e := &env{t: t, app: startOwn(t, dir, c), clock: c, dataDir: dir}
