@@ -5,12 +5,15 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	neturl "net/url"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -61,6 +64,26 @@ type Config struct {
 	// PublicURL is the API's address as clients reach it, for the $schema
 	// links of answers (empty: links relative to the host).
 	PublicURL string
+	// ExternalTLS is how civilflow authenticates to an external Temporal
+	// cluster (TemporalAddress set). The embedded server needs none of it:
+	// civilflow uses the client certificate the server issued.
+	ExternalTLS ExternalTemporal
+}
+
+// ExternalTemporal are the credentials for an external Temporal cluster.
+type ExternalTemporal struct {
+	// CertFile and KeyFile are a client certificate and key (PEM) for
+	// mutual TLS; both or neither.
+	CertFile, KeyFile string
+	// CAFile is the PEM bundle the server certificate must chain to; empty
+	// uses the system roots.
+	CAFile string
+	// ServerName overrides the name checked in the server certificate
+	// (default: the host of TemporalAddress).
+	ServerName string
+	// APIKey is sent as a bearer credential on every call (Temporal Cloud
+	// API keys, or a cluster's own authorizer); it implies TLS.
+	APIKey string
 }
 
 // App is a running civilflow.
@@ -156,7 +179,18 @@ func Start(ctx context.Context, cfg Config) (a *App, err error) {
 	a.startCheckpoints()
 
 	a.TemporalAddress = cfg.TemporalAddress
-	if a.TemporalAddress == "" {
+	opts := client.Options{
+		HostPort: a.TemporalAddress, Namespace: cfg.Namespace,
+		Logger: sdklog.NewStructuredLogger(slog.New(quieter{log.Handler()})),
+	}
+	if a.TemporalAddress != "" {
+		if err := externalCredentials(&opts, cfg.ExternalTLS); err != nil {
+			return a, err
+		}
+	} else {
+		if cfg.ExternalTLS != (ExternalTemporal{}) {
+			return a, errors.New("the Temporal TLS and API key settings are for an external cluster (set the Temporal address)")
+		}
 		a.temporal, err = temporalserver.Start(ctx, temporalserver.Config{
 			DataDir: filepath.Join(cfg.DataDir, "temporal"), Namespace: cfg.Namespace,
 			Address: cfg.EmbeddedAddress, Retention: cfg.Retention,
@@ -166,11 +200,12 @@ func Start(ctx context.Context, cfg Config) (a *App, err error) {
 			return a, fmt.Errorf("embedded temporal: %w", err)
 		}
 		a.TemporalAddress = a.temporal.Address()
+		opts.HostPort = a.TemporalAddress
+		// The embedded server accepts nobody but the holder of this
+		// certificate.
+		opts.ConnectionOptions.TLS = a.temporal.ClientTLS()
 	}
-	a.client, err = client.DialContext(ctx, client.Options{
-		HostPort: a.TemporalAddress, Namespace: cfg.Namespace,
-		Logger: sdklog.NewStructuredLogger(slog.New(quieter{log.Handler()})),
-	})
+	a.client, err = client.DialContext(ctx, opts)
 	if err != nil {
 		return a, fmt.Errorf("connect to temporal at %s: %w", a.TemporalAddress, err)
 	}
@@ -315,5 +350,38 @@ func (a *App) startWebhook(url string) error {
 		defer close(a.webhookDone)
 		w.Run(ctx)
 	}()
+	return nil
+}
+
+// externalCredentials sets TLS and an API key for an external cluster.
+func externalCredentials(opts *client.Options, x ExternalTemporal) error {
+	if (x.CertFile == "") != (x.KeyFile == "") {
+		return errors.New("temporal TLS: give both the client certificate and its key, or neither")
+	}
+	if x.CertFile == "" && x.CAFile == "" && x.ServerName == "" && x.APIKey == "" {
+		return nil // plain connection, as before
+	}
+	t := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: x.ServerName}
+	if x.CertFile != "" {
+		pair, err := tls.LoadX509KeyPair(x.CertFile, x.KeyFile)
+		if err != nil {
+			return fmt.Errorf("temporal TLS client certificate: %w", err)
+		}
+		t.Certificates = []tls.Certificate{pair}
+	}
+	if x.CAFile != "" {
+		pem, err := os.ReadFile(x.CAFile)
+		if err != nil {
+			return fmt.Errorf("temporal TLS CA: %w", err)
+		}
+		t.RootCAs = x509.NewCertPool()
+		if !t.RootCAs.AppendCertsFromPEM(pem) {
+			return fmt.Errorf("temporal TLS CA: %s holds no PEM certificate", x.CAFile)
+		}
+	}
+	opts.ConnectionOptions.TLS = t
+	if x.APIKey != "" {
+		opts.Credentials = client.NewAPIKeyStaticCredentials(x.APIKey)
+	}
 	return nil
 }

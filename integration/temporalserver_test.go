@@ -99,6 +99,8 @@ func tsConnect(t *testing.T, srv *temporalserver.Server) (client.Client, func())
 	c, err := client.Dial(client.Options{
 		HostPort:  srv.Address(),
 		Namespace: tsNamespace,
+		// The server accepts only the client certificate it issued.
+		ConnectionOptions: client.ConnectionOptions{TLS: srv.ClientTLS()},
 		// Warn and up: poll errors around restarts are the interesting part.
 		Logger: sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))),
 	})

@@ -3,12 +3,17 @@
 // Temporal cluster (development, demos, small single-node installations).
 //
 // It is the only package of civilflow that imports go.temporal.io/server.
-// Everything listens on loopback only: the server is configured without TLS or
-// authorization, so it must never be reachable from the network.
+// Everything listens on loopback only, and nothing but civilflow may talk to
+// it: the frontend and the internal services (history, matching, worker)
+// demand mutual TLS with certificates of a private CA kept in the data dir,
+// and the frontend's authorizer refuses every call whose client certificate
+// does not chain to that CA, so another local process can neither read a
+// case's history nor send an update.
 package temporalserver
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +29,7 @@ import (
 	enums "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/server/common/authorization"
 	"go.temporal.io/server/common/cluster"
 	"go.temporal.io/server/common/config"
 	"go.temporal.io/server/common/dynamicconfig"
@@ -67,8 +73,10 @@ const (
 // Config configures an embedded Temporal server.
 type Config struct {
 	// DataDir holds the SQLite database (DataDir/temporal.db, created with the
-	// schema if missing), the server's own log and a lock file. It is created
-	// if it does not exist.
+	// schema if missing), the server's own log, a lock file and the private
+	// CA with the server and client certificates (DataDir/tls, 0700; created
+	// on first start, renewed when near expiry). It is created if it does not
+	// exist.
 	DataDir string
 	// Namespace is created if missing.
 	Namespace string
@@ -92,8 +100,10 @@ type Config struct {
 // Server is a running embedded Temporal server.
 type Server struct {
 	address string
+	ports   servicePorts
 	logger  *slog.Logger
 	server  temporal.Server
+	pki     *pki
 	logFile *os.File
 	lock    *os.File
 
@@ -130,6 +140,14 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("temporalserver: data dir %s: %w", cfg.DataDir, err)
 	}
 
+	if s.pki, err = ensurePKI(filepath.Join(cfg.DataDir, tlsDirName), time.Now()); err != nil {
+		return nil, err
+	}
+	if s.pki.createdCA || s.pki.renewedServer || s.pki.renewedClient {
+		s.logger.Info("temporal server certificates issued", "ca", s.pki.createdCA,
+			"server", s.pki.renewedServer, "client", s.pki.renewedClient)
+	}
+
 	dbPath := filepath.Join(cfg.DataDir, dbFileName)
 	fresh, err := prepareSchema(dbPath)
 	if err != nil {
@@ -154,11 +172,16 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.address = net.JoinHostPort(host, fmt.Sprint(ports.frontend))
+	s.ports = ports
 	srv, err := temporal.NewServer(
-		temporal.WithConfig(serverConfig(sqlCfg, host, ports)),
+		temporal.WithConfig(serverConfig(sqlCfg, host, ports, s.pki)),
 		temporal.ForServices(temporal.DefaultServices),
 		temporal.WithStaticHosts(staticHosts(host, ports)),
 		temporal.WithLogger(serverLogger(s.logFile)),
+		temporal.WithAuthorizer(authorization.NewDefaultAuthorizer()),
+		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper {
+			return claimMapper{roots: s.pki.roots}
+		}),
 		temporal.WithDynamicConfigClient(dynamicconfig.StaticClient{
 			dynamicconfig.NamespaceCacheRefreshInterval.Key(): nsRefreshInterval,
 		}),
@@ -185,6 +208,24 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 
 // Address returns the frontend host:port the server is bound to.
 func (s *Server) Address() string { return s.address }
+
+// InternalAddresses returns the host:port of the history, matching and
+// worker services, keyed by service name. Only the frontend is meant for
+// clients; these are exposed so that a check can confirm they refuse
+// anyone without the server's own certificate too.
+func (s *Server) InternalAddresses() map[string]string {
+	addr := func(port int) string { return net.JoinHostPort("127.0.0.1", fmt.Sprint(port)) }
+	return map[string]string{
+		string(primitives.HistoryService):  addr(s.ports.history),
+		string(primitives.MatchingService): addr(s.ports.matching),
+		string(primitives.WorkerService):   addr(s.ports.worker),
+	}
+}
+
+// ClientTLS returns the TLS configuration civilflow's client dials the
+// frontend with: it trusts only the data dir's CA and presents the client
+// certificate the frontend's authorizer accepts. Each call returns a copy.
+func (s *Server) ClientTLS() *tls.Config { return s.pki.clientTLS() }
 
 // Stop stops the server gracefully and releases the data directory. Calling
 // it again returns the first result.
@@ -221,9 +262,10 @@ func (s *Server) awaitReady(ctx context.Context, cfg Config) error {
 	err := retry(ctx, func() error {
 		var err error
 		c, err = client.DialContext(ctx, client.Options{
-			HostPort:  s.address,
-			Namespace: cfg.Namespace,
-			Logger:    sdklog.NewStructuredLogger(s.logger),
+			HostPort:          s.address,
+			Namespace:         cfg.Namespace,
+			Logger:            sdklog.NewStructuredLogger(s.logger),
+			ConnectionOptions: client.ConnectionOptions{TLS: s.pki.clientTLS()},
 		})
 		return err
 	})
@@ -331,13 +373,14 @@ func choosePorts(host string, frontend int) (servicePorts, error) {
 	return p, nil
 }
 
-func serverConfig(sqlCfg *config.SQL, host string, p servicePorts) *config.Config {
+func serverConfig(sqlCfg *config.SQL, host string, p servicePorts, k *pki) *config.Config {
 	frontend := net.JoinHostPort(host, fmt.Sprint(p.frontend))
 	service := func(bindIP string, port int) config.Service {
 		// No HTTPPort: the HTTP API stays off; only gRPC is served.
 		return config.Service{RPC: config.RPC{GRPCPort: port, BindOnIP: bindIP}}
 	}
 	return &config.Config{
+		Global: config.Global{TLS: tlsConfig(k)},
 		Persistence: config.Persistence{
 			DefaultStore:    storeName,
 			VisibilityStore: storeName,
@@ -425,5 +468,24 @@ func retry(ctx context.Context, f func() error) error {
 			return fmt.Errorf("%w (last error: %v)", ctx.Err(), err)
 		case <-time.After(pollInterval):
 		}
+	}
+}
+
+// tlsConfig demands mutual TLS everywhere: the frontend (civilflow and the
+// system worker present the client certificate) and between the internal
+// services (each presents the server certificate, which serves as client
+// certificate too). A certificate of another CA, or none, fails the handshake.
+func tlsConfig(k *pki) config.RootTLS {
+	server := config.ServerTLS{
+		CertFile: k.serverCert, KeyFile: k.serverKey,
+		ClientCAFiles: []string{k.caCert}, RequireClientAuth: true,
+	}
+	client := config.ClientTLS{ServerName: ServerName, RootCAFiles: []string{k.caCert}}
+	return config.RootTLS{
+		Internode: config.GroupTLS{Server: server, Client: client},
+		Frontend:  config.GroupTLS{Server: server, Client: client},
+		SystemWorker: config.WorkerTLS{
+			CertFile: k.clientCert, KeyFile: k.clientKey, Client: client,
+		},
 	}
 }

@@ -30,6 +30,8 @@ const usage = `civilflow — civil-affairs administrative approvals on Temporal
 Usage:
   civilflow serve    [--data-dir ./data] [--listen 127.0.0.1:8080] [--temporal-address host:port] [--namespace civilflow]
                      [--procedures-dir DIR] [--calendar-dir DIR]
+                     [--temporal-tls-cert FILE --temporal-tls-key FILE] [--temporal-tls-ca FILE]
+                     [--temporal-tls-server-name NAME] [--temporal-api-key KEY]
   civilflow token    --subject ID --name NAME [--role registrar:110105 ...] [--ttl 12h] [--data-dir ./data]
   civilflow deadline --from 2026-01-16 --days 30 [--working-days | --months]
   civilflow audit verify [--data-dir ./data] [--checkpoints FILE] [--json]
@@ -68,6 +70,10 @@ func main() {
 	}
 }
 
+// temporalAPIKeyEnv supplies --temporal-api-key without putting the key on
+// the command line.
+const temporalAPIKeyEnv = "CIVILFLOW_TEMPORAL_API_KEY"
+
 func serve(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	dataDir := fs.String("data-dir", "./data", "where cases, the registry and the embedded Temporal data live")
@@ -80,9 +86,18 @@ func serve(args []string) error {
 	procDir := fs.String("procedures-dir", "", "extra procedure definitions (*.yaml) to load at start, validated like the built-in ones")
 	webhookURL := fs.String("webhook-url", "", "deliver every notification once to this http(s) endpoint (POST JSON with an Idempotency-Key)")
 	checkpoints := fs.String("audit-checkpoints", "", "file the audit chain's head is appended to (default <data-dir>/audit-checkpoints.jsonl); keep it out of reach of the database's writers")
+	tlsCert := fs.String("temporal-tls-cert", "", "client certificate (PEM) for mutual TLS to the external Temporal cluster")
+	tlsKey := fs.String("temporal-tls-key", "", "key (PEM) of --temporal-tls-cert")
+	tlsCA := fs.String("temporal-tls-ca", "", "CA bundle (PEM) the external cluster's server certificate must chain to (default: system roots)")
+	tlsServerName := fs.String("temporal-tls-server-name", "", "name to check in the external cluster's server certificate (default: the host of --temporal-address)")
+	apiKey := fs.String("temporal-api-key", "", "API key for the external Temporal cluster (default $"+temporalAPIKeyEnv+"; prefer the variable: flags show in ps)")
 	checkpointEvery := fs.Duration("audit-checkpoint-every", 10*time.Minute, "how often the audit chain's head is checkpointed when it moved")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *apiKey == "" {
+		// Read after parsing, so that -h never prints the key as a default.
+		*apiKey = os.Getenv(temporalAPIKeyEnv)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -97,6 +112,8 @@ func serve(args []string) error {
 		DataDir: *dataDir, Listen: *listen, TemporalAddress: *temporalAddr,
 		EmbeddedAddress: *embeddedAddr, Namespace: *namespace, CalendarDir: *calDir, ProceduresDir: *procDir, WebhookURL: *webhookURL,
 		AuditCheckpointFile: *checkpoints, AuditCheckpointEvery: *checkpointEvery, Logger: log,
+		ExternalTLS: app.ExternalTemporal{CertFile: *tlsCert, KeyFile: *tlsKey, CAFile: *tlsCA,
+			ServerName: *tlsServerName, APIKey: *apiKey},
 	})
 	if err != nil {
 		return err
