@@ -61,9 +61,10 @@ type ActRequest struct {
 
 // AttachmentBody is a document handed in with an action.
 type AttachmentBody struct {
-	Title     string `json:"title" minLength:"1" maxLength:"200" doc:"What the document is" example:"收养能力评估报告"`
-	Reference string `json:"reference" minLength:"1" maxLength:"500" doc:"Where it is kept (document system ID or URL)" example:"dms://2026/assess/0042"`
-	SHA256    string `json:"sha256,omitempty" pattern:"^[0-9a-f]{64}$" required:"false" doc:"SHA-256 of the file, so the record shows which version was relied on"`
+	Title     string     `json:"title" minLength:"1" maxLength:"200" doc:"What the document is" example:"收养能力评估报告"`
+	Reference string     `json:"reference" minLength:"1" maxLength:"500" doc:"Where it is kept (document system ID or URL)" example:"dms://2026/assess/0042"`
+	SHA256    string     `json:"sha256,omitempty" pattern:"^[0-9a-f]{64}$" required:"false" doc:"SHA-256 of the file, so the record shows which version was relied on"`
+	Proof     *ProofBody `json:"proof,omitempty" required:"false" doc:"What the document proves, when it proves that an applicant's marriage ended (accept-proof)"`
 }
 
 func registerCases(api huma.API, d *Deps) {
@@ -92,7 +93,7 @@ func registerCases(api huma.API, d *Deps) {
 		if err := d.logRead(ctx, sum, "get-case", fieldParties, fieldDocuments, fieldTimeline); err != nil {
 			return nil, err
 		}
-		return &CaseResponse{Body: d.view(st)}, nil
+		return &CaseResponse{Body: d.viewFor(ctx, st)}, nil
 	})
 
 	huma.Register(api, huma.Operation{
@@ -159,7 +160,7 @@ func (d *Deps) submitCase(ctx context.Context, in *SubmitCaseRequest) (*CaseResp
 	if existing {
 		if sum, err := d.Store.GetCase(ctx, caseID); err == nil && sum.Status == workflows.StatusClosed {
 			st, err := d.storedState(sum)
-			return &CaseResponse{Replayed: true, Body: d.view(st)}, err
+			return &CaseResponse{Replayed: true, Body: d.viewFor(ctx, st)}, err
 		}
 	}
 	input := workflows.CaseInput{
@@ -188,7 +189,7 @@ func (d *Deps) submitCase(ctx context.Context, in *SubmitCaseRequest) (*CaseResp
 	if err != nil {
 		return nil, err
 	}
-	return &CaseResponse{Replayed: existing, Body: d.view(st)}, nil
+	return &CaseResponse{Replayed: existing, Body: d.viewFor(ctx, st)}, nil
 }
 
 // startCase starts the workflow (or attaches to it when a retried
@@ -257,7 +258,7 @@ func (d *Deps) actOnCase(ctx context.Context, in *ActRequest) (*CaseResponse, er
 		req.Targets = append(req.Targets, t)
 	}
 	for _, a := range in.Body.Attachments {
-		req.Attachments = append(req.Attachments, workflows.Attachment{Title: a.Title, Reference: a.Reference, SHA256: a.SHA256})
+		req.Attachments = append(req.Attachments, workflows.Attachment{Title: a.Title, Reference: a.Reference, SHA256: a.SHA256, Proof: a.Proof.wire()})
 	}
 	if in.Body.Form != nil {
 		form, err := d.amendedForm(sum, in.Body.Form)
@@ -299,7 +300,7 @@ func (d *Deps) actOnCase(ctx context.Context, in *ActRequest) (*CaseResponse, er
 	if err := d.logRead(ctx, sum, actOperation+":"+in.Body.Action, fieldParties, fieldDocuments, fieldTimeline); err != nil {
 		return nil, err
 	}
-	return &CaseResponse{Body: d.view(st)}, nil
+	return &CaseResponse{Body: d.viewFor(ctx, st)}, nil
 }
 
 // actOperation names action answers in the read log, followed by the action.
