@@ -72,6 +72,9 @@ func TestD2ProofEndsOnlyTheMarriageItNames(t *testing.T) {
 	if done.Outcome != "refused" || len(done.Documents) != 0 {
 		t.Fatalf("outcome %s documents %+v", done.Outcome, done.Documents)
 	}
+	if *recordHistories {
+		e.saveHistory(st.CaseID, "marriage-proof-refused.json")
+	}
 
 	// D's case shows the end; A and C's does not.
 	first := e.do(http.MethodGet, "/v1/cases/"+dbCase, db.manTok, nil).expect(t, http.StatusOK).state(t)
@@ -226,6 +229,9 @@ func TestD9RegistryConflictIsCaseNeutral(t *testing.T) {
 		}
 	}
 	e.act(st.CaseID, second.womanTok, "withdraw", "").expect(t, http.StatusOK)
+	if *recordHistories {
+		e.saveHistory(st.CaseID, "marriage-registry-conflict.json")
+	}
 }
 
 // TestD12InvisibleOpinionIsNoOpinion: a refusal with an opinion of
