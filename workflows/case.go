@@ -680,11 +680,17 @@ func (c *caseRun) apply(ctx workflow.Context, st procedures.Stage, due *Deadline
 		c.state.AmendedForm = req.Form
 		opinion = strings.TrimSpace("form amended (补正)；" + opinion)
 	}
+	// Which marriage ended, and since when it was registered, is registry
+	// data: applicants read it once all of them confirmed (D5).
+	party := ""
+	if len(ended) > 0 {
+		party = strings.TrimPrefix(opinion+"；"+provenText, "；")
+	}
 	for _, m := range ended {
 		opinion = strings.TrimPrefix(opinion+"；"+endedText(c.partyName(m.Person), m), "；")
 	}
 	c.event(ctx, Event{Actor: req.Actor.Subject, ActorName: req.Actor.Name, Role: role, Office: office,
-		Action: a.ID, StageFrom: st.ID, StageTo: a.Next, Opinion: opinion, Basis: a.Basis, Attachments: req.Attachments})
+		Action: a.ID, StageFrom: st.ID, StageTo: a.Next, Opinion: opinion, PartyOpinion: party, Basis: a.Basis, Attachments: req.Attachments})
 	c.state.LastDecision = nil
 	if a.By != procedures.ByParty && a.Effect == "" && a.Next != st.ID {
 		// A decision without registry effects may be taken back until the

@@ -87,6 +87,9 @@ func (c *caseRun) partyName(id string) string {
 	return id
 }
 
+// provenText is what applicants read of a confirmed proof before all confirmed.
+const provenText = "婚姻状况证明经复核属实，重新审查 the proof of marital status was confirmed; the application is checked again"
+
 // endedText says in the timeline which marriage a proof ended.
 func endedText(name string, m EndedMarriage) string {
 	zh, en := "离婚", "divorced"

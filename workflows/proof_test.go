@@ -88,7 +88,7 @@ func TestD2ProofEndsOnlyTheMarriageItNames(t *testing.T) {
 		}
 	}
 	c := events(st, "confirm-proof")
-	if len(c) != 1 || !strings.Contains(c[0].Opinion, "2025-01-10") {
+	if len(c) != 1 || !strings.Contains(c[0].Opinion, "2025-01-10") || c[0].PartyOpinion == "" || strings.Contains(c[0].PartyOpinion, "2018-06-01") {
 		t.Fatalf("confirm-proof entries %+v", c)
 	}
 	first, err := f.db.GetCase(ctx, firstCase)
