@@ -80,7 +80,7 @@ func TestD8RemovedStaffTokenStopsAtOnce(t *testing.T) {
 	e.staffMember("reg-d8-narrow", "朝阳登记员", "registrar:110105")
 	wide := e.token("reg-d8-narrow", "朝阳登记员", "registrar:110105", "registrar:110000")
 	c2 := e.couple("19900307", "19920612")
-	xicheng := e.do(http.MethodPost, "/v1/cases", c2.manTok, marriageBody(c2, "110102")).expect(t, http.StatusCreated).state(t)
+	xicheng := e.do(http.MethodPost, "/v1/cases", c2.manTok, marriageBody(c2, "110111")).expect(t, http.StatusCreated).state(t)
 	e.do(http.MethodGet, "/v1/cases/"+xicheng.CaseID, wide, nil).expect(t, http.StatusNotFound)
 	e.do(http.MethodGet, "/v1/cases/"+st.CaseID, wide, nil).expect(t, http.StatusOK)
 }
