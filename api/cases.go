@@ -157,10 +157,24 @@ func (d *Deps) submitCase(ctx context.Context, in *SubmitCaseRequest) (*CaseResp
 	if err != nil {
 		return nil, huma.Error500InternalServerError("reserve case id", err)
 	}
+	// Staff submitting for someone else receive that person's case (and
+	// what the checks found) in the answer: a read like any other.
+	logSubmitRead := func() error {
+		if isParty {
+			return nil
+		}
+		return d.recordRead(ctx, caseID, in.Body.Office, "submit-case", []string{fieldParties, fieldDocuments, fieldTimeline})
+	}
 	if existing {
 		if sum, err := d.Store.GetCase(ctx, caseID); err == nil && sum.Status == workflows.StatusClosed {
 			st, err := d.storedState(sum)
-			return &CaseResponse{Replayed: true, Body: d.viewFor(ctx, st)}, err
+			if err != nil {
+				return nil, err
+			}
+			if err := logSubmitRead(); err != nil {
+				return nil, err
+			}
+			return &CaseResponse{Replayed: true, Body: d.viewFor(ctx, st)}, nil
 		}
 	}
 	input := workflows.CaseInput{
@@ -187,6 +201,9 @@ func (d *Deps) submitCase(ctx context.Context, in *SubmitCaseRequest) (*CaseResp
 	}
 	st, err := d.startCase(ctx, input)
 	if err != nil {
+		return nil, err
+	}
+	if err := logSubmitRead(); err != nil {
 		return nil, err
 	}
 	return &CaseResponse{Replayed: existing, Body: d.viewFor(ctx, st)}, nil

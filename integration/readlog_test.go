@@ -29,8 +29,9 @@ func (l readLog) count(subject, operation string) int {
 }
 
 // TestD4SubmitterReadsLogged: a registrar who entered a marriage for two
-// other people is no party to it, so each of their reads is in the read
-// log like any staff read; the parties' own reads are still not.
+// other people is no party to it, so each of their reads (the submission's
+// answer included) is in the read log like any staff read; the parties'
+// own reads, and their own submissions, are still not.
 func TestD4SubmitterReadsLogged(t *testing.T) {
 	e := sharedEnv(t)
 	c := e.couple("19880101", "19900101")
@@ -44,6 +45,9 @@ func TestD4SubmitterReadsLogged(t *testing.T) {
 	e.do(http.MethodGet, "/v1/cases/"+st.CaseID, c.manTok, nil).expect(t, http.StatusOK)
 
 	log := e.reads(st.CaseID)
+	if got := log.count("reg-d4-submitter", "submit-case"); got != 1 {
+		t.Errorf("the submission's answer to the registrar logged %d times: %+v", got, log.Items)
+	}
 	if got := log.count("reg-d4-submitter", "get-case"); got != 3 {
 		t.Errorf("the submitting registrar's 3 reads of the case logged %d times: %+v", got, log.Items)
 	}
