@@ -113,8 +113,8 @@ func TestD3StaffEntriesVerified(t *testing.T) {
 				t.Fatal(err)
 			}
 			rep, err := db.VerifyAudit(ctx, nil)
-			if err != nil || !rep.Intact || rep.Entries != 12 {
-				t.Fatalf("before tampering: %+v %v; want intact with 12 entries", rep, err)
+			if err != nil || !rep.Intact || rep.Entries != 12 || rep.Cases != 3 {
+				t.Fatalf("before tampering: %+v %v; want intact with 12 entries of 3 cases", rep, err)
 			}
 			mustExec(t, attacker(t, path), tt.tamper)
 			rep, err = db.VerifyAudit(ctx, nil)
