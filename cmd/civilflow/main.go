@@ -92,6 +92,7 @@ func serve(args []string) error {
 	tlsServerName := fs.String("temporal-tls-server-name", "", "name to check in the external cluster's server certificate (default: the host of --temporal-address)")
 	apiKey := fs.String("temporal-api-key", "", "API key for the external Temporal cluster (default $"+temporalAPIKeyEnv+"; prefer the variable: flags show in ps)")
 	checkpointEvery := fs.Duration("audit-checkpoint-every", 10*time.Minute, "how often the audit chain's head is checkpointed when it moved")
+	publicURL := fs.String("public-url", "", "the API's address as clients reach it (e.g. https://civilflow.example.gov.cn), for the $schema links of answers; empty gives links relative to the host")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -111,7 +112,7 @@ func serve(args []string) error {
 	a, err := app.Start(ctx, app.Config{
 		DataDir: *dataDir, Listen: *listen, TemporalAddress: *temporalAddr,
 		EmbeddedAddress: *embeddedAddr, Namespace: *namespace, CalendarDir: *calDir, ProceduresDir: *procDir, WebhookURL: *webhookURL,
-		AuditCheckpointFile: *checkpoints, AuditCheckpointEvery: *checkpointEvery, Logger: log,
+		AuditCheckpointFile: *checkpoints, AuditCheckpointEvery: *checkpointEvery, Logger: log, PublicURL: *publicURL,
 		ExternalTLS: app.ExternalTemporal{CertFile: *tlsCert, KeyFile: *tlsKey, CAFile: *tlsCA,
 			ServerName: *tlsServerName, APIKey: *apiKey},
 	})
