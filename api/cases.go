@@ -73,7 +73,10 @@ func registerCases(api huma.API, d *Deps) {
 		Summary: "Submit an application", Tags: []string{"Cases"}, DefaultStatus: http.StatusCreated,
 		MaxBodyBytes: 256 << 10,
 		Description: "Starts a case and answers once its automated checks have run: the case then waits for a " +
-			"registrar or a timer, or has already ended (e.g. refused, with every reason).",
+			"registrar or a timer, or has already ended (e.g. refused, with every reason). The same applicants may " +
+			"have one open marriage, divorce or subsistence-allowance application at a time: another is refused " +
+			"(409, naming the open case to whoever may read it) until that case ends; the same Idempotency-Key " +
+			"still returns the case it made. Staff submitting for someone else are in the read log.",
 		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusConflict, http.StatusUnprocessableEntity},
 	}, d.submitCase)
 
