@@ -4,6 +4,7 @@
 //	civilflow token     print a bearer token to try the API with
 //	civilflow deadline  count a statutory period on the legal calendar
 //	civilflow audit     verify that the audit record was not altered
+//	civilflow trial     kill -9 a server under load and count what survived
 package main
 
 import (
@@ -35,6 +36,7 @@ Usage:
   civilflow token    --subject ID --name NAME [--role registrar:110105 ...] [--ttl 12h] [--data-dir ./data]
   civilflow deadline --from 2026-01-16 --days 30 [--working-days | --months]
   civilflow audit verify [--data-dir ./data] [--checkpoints FILE] [--json]
+  civilflow trial crash  [--binary PATH] [--kills 3] [--couples 20] [--timeout 5m] [--seed N] [--keep] [--json]
 
 Run "civilflow COMMAND -h" for the flags of a command.
 `
@@ -54,6 +56,8 @@ func main() {
 		err = deadline(os.Args[2:], os.Stdout)
 	case "audit":
 		err = audit(os.Args[2:], os.Stdout)
+	case "trial":
+		err = trialCmd(os.Args[2:], os.Stdout)
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 		return
