@@ -14,7 +14,7 @@ import (
 // proofBody is accept-proof with a divorce judgment for person, naming spouse.
 func proofBody(person, spouse, day string) map[string]any {
 	return map[string]any{"action": "accept-proof", "opinion": "离婚判决书已核对原件", "attachments": []map[string]any{{
-		"title": "离婚判决书", "reference": "dms://2026/proof/0001",
+		"title": "离婚判决书", "reference": "dms://2026/proof/0001", "sha256": strings.Repeat("5e", 32),
 		"proof": map[string]string{"kind": "divorce-judgment", "number": "（2025）京0105民初123号", "date": day,
 			"person": person, "spouse": spouse},
 	}}}

@@ -26,8 +26,9 @@ var proofKinds = []string{ProofDivorceJudgment, ProofDivorceCertificate, ProofDe
 
 // validateProofs checks what accepting proof needs: at least one attached
 // proof, each naming a party (at most one proof per party), a former
-// spouse who is not an applicant, the document's kind and number, and the
-// day the marriage ended, not after today.
+// spouse who is not an applicant, the document's kind and number, the
+// scanned file's reference and digest, and the day the marriage ended, not
+// after today.
 func (c *caseRun) validateProofs(ctx workflow.Context, req ActRequest) error {
 	today := c.today(ctx)
 	seen := map[string]bool{}
@@ -50,6 +51,9 @@ func (c *caseRun) validateProofs(ctx workflow.Context, req ActRequest) error {
 			return rejected("%s: proof.kind must be one of %v", where, proofKinds)
 		case blank(p.Number):
 			return rejected("%s: the proof must give the judgment's or certificate's number (proof.number)", where)
+		case len(at.SHA256) != 64 || blank(at.Reference):
+			// The record must show which file was relied on.
+			return rejected("%s: a proof needs the reference and sha256 of the scanned document", where)
 		}
 		day, err := time.Parse(time.DateOnly, p.Date)
 		if err != nil || day.Format(time.DateOnly) != p.Date {

@@ -45,7 +45,7 @@ func (f *fixture) priorMarriages() {
 func proof(kind, person, spouse, date string) func(*workflows.ActRequest) {
 	return func(r *workflows.ActRequest) {
 		r.Opinion = "见判决书"
-		r.Attachments = []workflows.Attachment{{Title: "判决书", Reference: "dms://proof/1",
+		r.Attachments = []workflows.Attachment{{Title: "判决书", Reference: "dms://proof/1", SHA256: strings.Repeat("ab", 32),
 			Proof: &workflows.Proof{Kind: kind, Number: "（2025）京0105民初123号", Date: date, Person: person, Spouse: spouse}}}
 	}
 }
@@ -62,6 +62,10 @@ func TestD2ProofEndsOnlyTheMarriageItNames(t *testing.T) {
 	st := play(t, f, caseInput(f.input("marriage-registration", fill(marriageForm))), []step{
 		{0, "accept-proof", reg1, "requires the document", nil},
 		{1, "accept-proof", reg1, "must name the applicant", proof("divorce-judgment", spouseC, spouseD, "2025-01-10")},
+		{1, "accept-proof", reg1, "sha256", func(r *workflows.ActRequest) {
+			proof("divorce-judgment", wife, spouseD, "2025-01-10")(r)
+			r.Attachments[0].SHA256 = ""
+		}},
 		{2, "accept-proof", reg1, "married to each other", proof("divorce-judgment", wife, husband, "2025-01-10")},
 		{3, "accept-proof", reg1, "after today", proof("divorce-judgment", wife, spouseD, "2027-01-10")},
 		{4, "accept-proof", reg1, "", proof("divorce-judgment", wife, spouseD, "2025-01-10")},
