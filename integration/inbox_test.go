@@ -57,7 +57,10 @@ func TestToDoDoneAndCopiedThroughTheAPI(t *testing.T) {
 	// office instead of going up to whoever holds the role above it.
 	regA := e.staffMember("inbox-reg-a", "甲登记", "registrar:"+xicheng)
 	regB := e.staffMember("inbox-reg-b", "乙登记", "registrar:"+xicheng)
-	reader := e.staffMember("inbox-reader", "丙科长", "registrar:110106")
+	// Copies go to staff of the case's jurisdiction only (D7): a
+	// supervisor, who reads but never acts; a registrar elsewhere is refused.
+	reader := e.staffMember("inbox-reader", "丙科长", "supervisor:"+xicheng)
+	e.staffMember("inbox-elsewhere", "丁登记", "registrar:110106")
 	var cases []string
 	for range 2 {
 		c := e.couple("19900307", "19920612")
@@ -125,9 +128,10 @@ func TestToDoDoneAndCopiedThroughTheAPI(t *testing.T) {
 	want("B's done", e.list("/v1/me/done", regB))
 	want("A's to-do after deciding", e.list("/v1/me/inbox", regA), second)
 
-	// Copied: the reader may read the case, not act on it.
-	e.do(http.MethodGet, "/v1/cases/"+second, reader, nil).expect(t, http.StatusNotFound)
+	// Copied: the reader finds the case under copied and may read it, not act on it.
 	want("copied before the copy", e.list("/v1/me/copied", reader))
+	e.do(http.MethodPost, "/v1/cases/"+second+"/actions", regB,
+		map[string]any{"action": "copy", "targets": []string{"inbox-elsewhere"}}).expect(t, http.StatusConflict)
 	e.do(http.MethodPost, "/v1/cases/"+second+"/actions", regB,
 		map[string]any{"action": "copy", "targets": []string{"inbox-reader"}}).expect(t, http.StatusOK)
 	want("copied to the reader", e.list("/v1/me/copied", reader), second)
