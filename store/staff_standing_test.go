@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"testing"
 )
 
@@ -22,5 +23,23 @@ func TestD8StaffStandingTellsRemovedFromNeverListed(t *testing.T) {
 	}
 	if listed, grants, err := db.StaffStanding(ctx, "reg-1"); err != nil || !listed || len(grants) != 0 {
 		t.Fatalf("removed: %v %v %v", listed, grants, err)
+	}
+}
+
+// BenchmarkStaffStanding is the look-up every authenticated request makes,
+// in a directory of 10,000 people.
+func BenchmarkStaffStanding(b *testing.B) {
+	db := openTest(b)
+	ctx := context.Background()
+	for i := range 10_000 {
+		if err := db.PutStaff(ctx, StaffMember{Subject: fmt.Sprintf("reg-%05d", i), Name: "登记员",
+			Grants: []Grant{{"registrar", "110105"}}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for i := 0; b.Loop(); i++ {
+		if _, _, err := db.StaffStanding(ctx, fmt.Sprintf("reg-%05d", i%10_000)); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
