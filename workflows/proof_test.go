@@ -218,3 +218,41 @@ func TestD5RegistrarConfirmsInPerson(t *testing.T) {
 		t.Fatalf("confirmed %v", st.Confirmed)
 	}
 }
+
+// TestD2RunningCasesOnTheOldDefinitionNameTheProof: a case started on the
+// first marriage definition (accept-proof ending every applicant's
+// marriage at once) must name the proof too; only B–D ends, and the
+// registration then meets the registry's refusal for A and waits again.
+func TestD2RunningCasesOnTheOldDefinitionNameTheProof(t *testing.T) {
+	f := newFixture(t, received("2026-03-02"))
+	f.priorMarriages()
+	in := f.input("marriage-registration", fill(marriageForm))
+	in.Procedure.Version = 1
+	for i, st := range in.Procedure.Stages {
+		if st.ID != "awaiting-proof" {
+			continue
+		}
+		for j, a := range st.Actions {
+			if a.ID == "accept-proof" {
+				a.Next, a.Effect, a.ProofRequired, a.AttachmentRequired = "registrar-review", "end-prior-marriages", false, false
+				in.Procedure.Stages[i].Actions[j] = a
+			}
+		}
+	}
+	st := play(t, f, caseInput(in), []step{
+		{0, "accept-proof", reg1, "requires the proof", nil},
+		{1, "accept-proof", reg1, "", proof("divorce-judgment", wife, spouseD, "2025-01-10")},
+		{2, "register", reg1, "", nil},
+		{3, "withdraw", spouseA, "", nil},
+	})
+	ctx := context.Background()
+	if m, _ := f.db.ActiveMarriageBetween(ctx, husband, spouseC); m == nil {
+		t.Fatal("A–C was ended without proof")
+	}
+	if m, _ := f.db.ActiveMarriage(ctx, wife); m != nil {
+		t.Fatal("B–D still active")
+	}
+	if len(st.Documents) != 0 || len(events(st, workflows.ReasonRegistryConflict)) != 1 {
+		t.Fatalf("documents %+v timeline %+v", st.Documents, st.Timeline)
+	}
+}
