@@ -64,10 +64,10 @@ type Config struct {
 	// PublicURL is the API's address as clients reach it, for the $schema
 	// links of answers (empty: links relative to the host).
 	PublicURL string
-	// ExternalTLS is how civilflow authenticates to an external Temporal
+	// TemporalCredentials are how civilflow authenticates to an external Temporal
 	// cluster (TemporalAddress set). The embedded server needs none of it:
 	// civilflow uses the client certificate the server issued.
-	ExternalTLS ExternalTemporal
+	TemporalCredentials ExternalTemporal
 }
 
 // ExternalTemporal are the credentials for an external Temporal cluster.
@@ -184,11 +184,11 @@ func Start(ctx context.Context, cfg Config) (a *App, err error) {
 		Logger: sdklog.NewStructuredLogger(slog.New(quieter{log.Handler()})),
 	}
 	if a.TemporalAddress != "" {
-		if err := externalCredentials(&opts, cfg.ExternalTLS); err != nil {
+		if err := externalCredentials(&opts, cfg.TemporalCredentials); err != nil {
 			return a, err
 		}
 	} else {
-		if cfg.ExternalTLS != (ExternalTemporal{}) {
+		if cfg.TemporalCredentials != (ExternalTemporal{}) {
 			return a, errors.New("the Temporal TLS and API key settings are for an external cluster (set the Temporal address)")
 		}
 		a.temporal, err = temporalserver.Start(ctx, temporalserver.Config{

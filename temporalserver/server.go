@@ -44,7 +44,8 @@ import (
 
 const (
 	// DefaultAddress is the frontend address used when Config.Address is empty;
-	// it is Temporal's well-known port, so the CLI and UI find it without flags.
+	// it is Temporal's well-known port, so the CLI finds it without an
+	// address flag (it still needs the client certificate, see ClientTLS).
 	DefaultAddress = "127.0.0.1:7233"
 	// DefaultRetention is the namespace retention used when Config.Retention is
 	// zero: approval case files must stay inspectable for years.

@@ -117,7 +117,7 @@ func serve(args []string) error {
 		DataDir: *dataDir, Listen: *listen, TemporalAddress: *temporalAddr,
 		EmbeddedAddress: *embeddedAddr, Namespace: *namespace, CalendarDir: *calDir, ProceduresDir: *procDir, WebhookURL: *webhookURL,
 		AuditCheckpointFile: *checkpoints, AuditCheckpointEvery: *checkpointEvery, Logger: log, PublicURL: *publicURL,
-		ExternalTLS: app.ExternalTemporal{CertFile: *tlsCert, KeyFile: *tlsKey, CAFile: *tlsCA,
+		TemporalCredentials: app.ExternalTemporal{CertFile: *tlsCert, KeyFile: *tlsKey, CAFile: *tlsCA,
 			ServerName: *tlsServerName, APIKey: *apiKey},
 	})
 	if err != nil {
