@@ -226,6 +226,7 @@ func Crash(ctx context.Context, cfg CrashConfig) (CrashReport, error) {
 			if err := s.kill(); err != nil {
 				down.Unlock()
 				killerDone <- err
+				cancel() // the load cannot go on without a server
 				return
 			}
 			rep.Kills++
@@ -233,6 +234,7 @@ func Crash(ctx context.Context, cfg CrashConfig) (CrashReport, error) {
 			down.Unlock()
 			if err != nil {
 				killerDone <- err
+				cancel()
 				return
 			}
 			rep.RestartReady = append(rep.RestartReady, took)
