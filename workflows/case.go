@@ -37,6 +37,9 @@ type caseRun struct {
 	// timerEnded is the last day of a stage period that just ran out and
 	// moved the case, while the next stage is entered.
 	timerEnded string
+	// fresh is true while the update validator checks a new action (see
+	// validateNew).
+	fresh bool
 	// actionKey verifies signed actions (see signature.go); nonces are
 	// those of recently accepted actions.
 	actionKey []byte
@@ -91,7 +94,7 @@ func (c *caseRun) registerHandlers(ctx workflow.Context) error {
 			if err := c.verifySignature(ctx, req); err != nil {
 				return err
 			}
-			return c.validate(ctx, req)
+			return c.validateNew(ctx, req)
 		}})
 }
 
@@ -117,6 +120,28 @@ func (c *caseRun) handleAct(ctx workflow.Context, req ActRequest) (CaseState, er
 
 func rejected(format string, a ...any) error {
 	return temporal.NewApplicationError(fmt.Sprintf(format, a...), ErrTypeActionRejected)
+}
+
+// validateNew is validate for an action not yet in the history, with the
+// rules added since histories were first recorded: the submitter's
+// separation of duties (D4), copies within the jurisdiction (D7), invisible
+// opinions (D12) and proofs (D2). handleAct checks an accepted action again,
+// also on replay, where an action accepted before these rules existed must
+// still pass; those rules concern only what the request carries, which the
+// validator has already checked, so handleAct leaves them out.
+func (c *caseRun) validateNew(ctx workflow.Context, req ActRequest) error {
+	c.fresh = true
+	defer func() { c.fresh = false }()
+	return c.validate(ctx, req)
+}
+
+// noOpinion reports whether an opinion is missing: blank (invisible text
+// included) for a new action, empty after trimming for one re-checked.
+func (c *caseRun) noOpinion(s string) bool {
+	if c.fresh {
+		return blank(s)
+	}
+	return strings.TrimSpace(s) == ""
 }
 
 // validate decides whether an action fits the case now: the stage, the
@@ -174,15 +199,17 @@ func (c *caseRun) validate(ctx workflow.Context, req ActRequest) error {
 			return err
 		}
 	}
-	if a.OpinionRequired && blank(req.Opinion) {
+	if a.OpinionRequired && c.noOpinion(req.Opinion) {
 		return rejected("action %q requires an opinion stating the reasons", a.ID)
 	}
 	if a.AttachmentRequired && len(req.Attachments) == 0 {
 		return rejected("action %q requires the document it relies on as an attachment", a.ID)
 	}
 	if acceptsProof(a) {
-		if err := c.validateProofs(ctx, req); err != nil {
-			return err
+		if c.fresh {
+			if err := c.validateProofs(ctx, req); err != nil {
+				return err
+			}
 		}
 	} else if a.Effect != "" {
 		for _, p := range c.state.Proofs {

@@ -279,7 +279,7 @@ func (c *caseRun) validateExtension(name string, req ActRequest) error {
 	if err := c.notInterested(req.Actor.Subject, "extend its time limit"); err != nil {
 		return err
 	}
-	if blank(req.Opinion) {
+	if c.noOpinion(req.Opinion) {
 		return rejected("an extension requires the reasons, which are told to the applicant")
 	}
 	return nil

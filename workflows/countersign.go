@@ -140,7 +140,7 @@ func (c *caseRun) validateVote(req ActRequest) error {
 	if err := c.notInterested(req.Actor.Subject, "decide it"); err != nil {
 		return err
 	}
-	if req.Action == procedures.ActionDisagree && blank(req.Opinion) {
+	if req.Action == procedures.ActionDisagree && c.noOpinion(req.Opinion) {
 		return rejected("disagreeing requires an opinion stating the reasons")
 	}
 	_, err := c.slotFor(req.Actor)

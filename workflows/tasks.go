@@ -119,7 +119,7 @@ func (c *caseRun) notInterested(subject, what string) error {
 	if c.isParty(subject) {
 		return rejected("a party to the case cannot %s (separation of duties)", what)
 	}
-	if subject == c.in.Submitter.Subject {
+	if c.fresh && subject == c.in.Submitter.Subject {
 		return rejected("you submitted this application on the applicants' behalf, so another person must %s (separation of duties)", what)
 	}
 	return nil
@@ -169,7 +169,7 @@ func (c *caseRun) validateTask(ctx workflow.Context, req ActRequest) (handled bo
 		if as == nil || as.Owner == "" || as.Holder != req.Actor.Subject {
 			return true, rejected("only a delegate resolves a delegated task")
 		}
-		if blank(req.Opinion) {
+		if c.noOpinion(req.Opinion) {
 			return true, rejected("resolving a delegated task requires the delegate's opinion")
 		}
 		return true, nil
@@ -195,7 +195,7 @@ func (c *caseRun) validateTask(ctx workflow.Context, req ActRequest) (handled bo
 		// A reader reads the case like a party, so only staff of its
 		// jurisdiction may be one.
 		for _, t := range req.Targets {
-			if !coversOffice(t, c.in.Office) {
+			if c.fresh && !coversOffice(t, c.in.Office) {
 				return true, rejected("%s (%s) cannot be copied: they hold no role in a jurisdiction covering %s", t.Name, t.Subject, c.in.Office)
 			}
 		}
@@ -222,7 +222,7 @@ func (c *caseRun) validateTask(ctx workflow.Context, req ActRequest) (handled bo
 		if !slices.Contains(c.stage.ReturnTo, to) {
 			return true, rejected("stage %q cannot return the case to %q", c.stage.ID, to)
 		}
-		if blank(req.Opinion) {
+		if c.noOpinion(req.Opinion) {
 			return true, rejected("a return requires an opinion saying what to revise")
 		}
 		if c.stage.Kind == procedures.KindSign {
