@@ -3,6 +3,10 @@ package store
 import (
 	"context"
 	"errors"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -150,5 +154,62 @@ outcome, stage_from, stage_to, opinion, legal_basis) VALUES ('MAR-110105-2026030
 	}
 	if n := count(t, db, `cases WHERE id = ?`, fixtureCases[0]); n != 1 {
 		t.Fatalf("case rows: %d", n)
+	}
+}
+
+// TestD3RebuildKeepsTheChain: a database with audit entries from before
+// migration 0016 keeps every entry, hash and link through the table's
+// rebuild, verifies intact, and takes staff entries after it.
+func TestD3RebuildKeepsTheChain(t *testing.T) {
+	ctx := context.Background()
+	old, err := openSQLite(filepath.Join(t.TempDir(), "old.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	names, err := fs.Glob(sqliteMigrations, "migrations/sqlite/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Everything but 0016: the cases table the code writes is the current one.
+	before, err := subFS(sqliteMigrations, slices.DeleteFunc(slices.Clone(names), func(n string) bool {
+		return strings.HasPrefix(path.Base(n), "0016_")
+	})...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := old.migrate(ctx, before, "migrations/sqlite"); err != nil {
+		t.Fatal(err)
+	}
+	for seq := int64(1); seq <= 3; seq++ {
+		for _, id := range fixtureCases {
+			c := newCase(id, "registrar", "110105")
+			c.Seq = seq
+			if err := old.ApplyTransition(ctx, Transition{Summary: c, Entries: []AuditEntry{entry(id, seq, "submit", "意见")}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	head, err := old.ChainHead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := old.migrate(ctx, sqliteMigrations, "migrations/sqlite"); err != nil {
+		t.Fatal(err)
+	}
+	if after, err := old.ChainHead(ctx); err != nil || after != head {
+		t.Fatalf("head after the rebuild %+v %v, before %+v", after, err, head)
+	}
+	if err := old.PutStaff(ctx, StaffMember{Subject: "reg-1", Name: "王登记", Grants: []Grant{{"registrar", "110105"}}}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := old.VerifyAudit(ctx, []Checkpoint{{GlobalSeq: head.GlobalSeq, Hash: head.Hash}})
+	if err != nil || !rep.Intact || rep.Entries != 10 || rep.CheckpointsMatched != 1 {
+		t.Fatalf("after the rebuild: %+v %v; want intact, 10 entries, the old head matched", rep, err)
+	}
+	var triggers int
+	if err := old.conn().queryRow(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'
+AND name IN ('audit_entries_need_case', 'cases_keep_audited')`).Scan(&triggers); err != nil || triggers != 2 {
+		t.Fatalf("triggers: %d %v", triggers, err)
 	}
 }
