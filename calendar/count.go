@@ -228,7 +228,17 @@ func (c *Calendar) WorkingDaysIn(year int) (int, error) {
 	if _, err := c.year(year, Date{Year: year, Month: time.January, Day: 1}); err != nil {
 		return 0, err
 	}
-	return c.WorkingDaysBetween(Date{year - 1, time.December, 31}, Date{year, time.December, 31})
+	// From 1 January itself, not from the day before: that day lies in
+	// another year, which need not be covered (or exist, for year 1).
+	jan1 := Date{year, time.January, 1}
+	n, err := c.WorkingDaysBetween(jan1, Date{year, time.December, 31})
+	if err != nil {
+		return 0, err
+	}
+	if ok, _ := c.IsWorkingDay(jan1); ok {
+		n++
+	}
+	return n, nil
 }
 
 func plural(n int, u Unit) string {

@@ -265,6 +265,14 @@ func parseFile(f File) (fileDoc, []*yearData, []string) {
 	return doc, out, faults
 }
 
+// MinYear and MaxYear bound the years a data file may define: the national
+// holidays were first set in 1949, and the day after a covered year must
+// still be a representable date.
+const (
+	MinYear = 1949
+	MaxYear = 9998
+)
+
 // validateYear checks one year's entry and builds its lookup tables.
 func validateYear(fy fileYear) (*yearData, []string) {
 	y := fy.Year
@@ -279,6 +287,11 @@ func validateYear(fy fileYear) (*yearData, []string) {
 	fault := func(format string, a ...any) { faults = append(faults, fmt.Sprintf(format, a...)) }
 	if yd.notice == "" {
 		fault("missing notice (the official notice the dates come from)")
+	}
+	// Statutory holidays date from 1949; a year outside this range is a
+	// typo (found by fuzzing: "year: 01" was accepted).
+	if y < MinYear || y > MaxYear {
+		fault("year %d is outside %d–%d", y, MinYear, MaxYear)
 	}
 
 	seenName := map[string]bool{}
