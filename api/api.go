@@ -27,7 +27,7 @@ import (
 )
 
 // Version is the API version reported in the OpenAPI document.
-const Version = "1.12.0"
+const Version = "1.13.0"
 
 // Deps are what the operations need.
 type Deps struct {

@@ -154,6 +154,9 @@ type DueResponse struct {
 		Items  []CaseListItem `json:"items"`
 		// The window reached a year without holiday data.
 		PendingCalendar string `json:"pendingCalendar,omitempty" doc:"Set when the window reaches a year without holiday data: the cutoff is the earliest day it can end"`
+		// Cases with a limit that cannot be counted yet, listed apart.
+		PendingCalendarTotal int            `json:"pendingCalendarTotal" doc:"Open cases with a time limit waiting for a year of holiday data"`
+		PendingCalendarCases []CaseListItem `json:"pendingCalendarCases" doc:"The first of them, oldest first; their dates follow once the year is loaded"`
 	}
 }
 
@@ -218,6 +221,10 @@ func registerCalendar(api huma.API, d *Deps) {
 		list := d.caseList(rows, total)
 		out.Body.Cutoff, out.Body.Total, out.Body.Items = cutoff.String(), total, list.Body.Items
 		out.Body.PendingCalendar = pending
+		if out.Body.PendingCalendarTotal, out.Body.PendingCalendarCases, err = d.pendingCalendarCases(ctx, store.DueFilter{
+			Divisions: slices.Compact(divs), Procedure: in.Procedure, Office: in.Office}); err != nil {
+			return nil, err
+		}
 		out.Body.Counts = make([]DueCount, 0, len(counts))
 		for _, c := range counts {
 			out.Body.Counts = append(out.Body.Counts, DueCount{Office: c.Office, OfficeName: d.Divisions.FullName(c.Office),

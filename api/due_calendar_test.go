@@ -66,6 +66,14 @@ func TestD15DeadlinesListedPastCalendarEnd(t *testing.T) {
 		SubmittedAt: time.Now(), UpdatedAt: time.Now(), DueAt: &due}); err != nil {
 		t.Fatal(err)
 	}
+	// A divorce whose cooling-off ends in a year without data: no due date.
+	if err := e.db.CreateCase(context.Background(), store.CaseSummary{ID: "DIV-110105-20261202-0001",
+		ProcedureID: "divorce-registration", ProcedureVersion: 1, Title: "离婚登记", Office: "110105",
+		Submitter: husband, Parties: []string{husband, wife}, Status: store.StatusOpen, Stage: "cooling-off",
+		SubmittedAt: time.Now(), UpdatedAt: time.Now(),
+		State: json.RawMessage(`{"deadlines":[{"name":"cooling-off","active":true,"pendingCalendar":"calendar: no holiday data for year 2027"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
 	code, body := e.get("/v1/supervision/deadlines?within=60", e.token("sup-1", "supervisor:110000"))
 	if code != http.StatusOK {
 		t.Fatalf("status %d: %s", code, body)
@@ -74,12 +82,19 @@ func TestD15DeadlinesListedPastCalendarEnd(t *testing.T) {
 		Cutoff          string `json:"cutoff"`
 		PendingCalendar string `json:"pendingCalendar"`
 		Total           int    `json:"total"`
+		PendingTotal    int    `json:"pendingCalendarTotal"`
+		PendingCases    []struct {
+			ID string `json:"id"`
+		} `json:"pendingCalendarCases"`
 	}
 	if err := json.Unmarshal(body, &out); err != nil {
 		t.Fatal(err)
 	}
 	if out.Total != 1 {
 		t.Errorf("listed %d cases, want the one due tomorrow: %s", out.Total, body)
+	}
+	if out.PendingTotal != 1 || len(out.PendingCases) != 1 || out.PendingCases[0].ID != "DIV-110105-20261202-0001" {
+		t.Errorf("the case waiting for the calendar is not flagged: %s", body)
 	}
 	// Flagged exactly when the window runs past the data (2026 today; later
 	// years still run this check once they are loaded).

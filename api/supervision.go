@@ -277,3 +277,17 @@ func (d *Deps) dueCutoff(within int) (cutoff calendar.Date, pending string, err 
 	}
 	return cutoff, "", nil
 }
+
+// pendingCalendarCases lists, apart from the dated ones, the open cases of
+// the watch whose limits wait for calendar data (at most 50).
+func (d *Deps) pendingCalendarCases(ctx context.Context, f store.DueFilter) (int, []CaseListItem, error) {
+	rows, total, err := d.Store.ListPendingCalendar(ctx, f, store.Page{Limit: 50})
+	if err != nil {
+		return 0, nil, huma.Error500InternalServerError("list cases pending the calendar", err)
+	}
+	items := d.caseList(rows, total).Body.Items
+	if items == nil {
+		items = []CaseListItem{}
+	}
+	return total, items, nil
+}
