@@ -91,6 +91,8 @@ func (c *caseRun) registerHandlers(ctx workflow.Context) error {
 	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateAct, c.handleAct,
 		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, req ActRequest) error {
+			// Here only, never in handleAct: validators do not run on
+			// replay, so a rotated key cannot break it (verifySignature).
 			if err := c.verifySignature(ctx, req); err != nil {
 				return err
 			}
