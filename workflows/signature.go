@@ -140,13 +140,20 @@ func (w Cases) CaseWorkflow(ctx workflow.Context, in CaseInput) (CaseState, erro
 // rotated, whereas a check in the handler would fail the replay. The
 // handler still records the nonce, so one signed request is accepted once.
 func (c *caseRun) verifySignature(ctx workflow.Context, req ActRequest) error {
-	if err := VerifyAct(c.actionKey, c.in.CaseID, req, workflow.Now(ctx)); err != nil {
-		return rejected("%v", err)
-	}
-	for _, n := range c.nonces {
-		if n.nonce == req.Signature.Nonce {
-			return rejected("the action was already received")
+	err := VerifyAct(c.actionKey, c.in.CaseID, req, workflow.Now(ctx))
+	if err == nil {
+		for _, n := range c.nonces {
+			if n.nonce == req.Signature.Nonce {
+				err = fmt.Errorf("the action was already received")
+			}
 		}
+	}
+	if err != nil {
+		// Nothing reaches the history, so the worker's log is where a
+		// forgery attempt is seen: what it claimed, and why it failed.
+		workflow.GetLogger(ctx).Warn("action refused: signature",
+			"case", c.in.CaseID, "action", req.Action, "claimedActor", req.Actor.Subject, "reason", err.Error())
+		return rejected("%v", err)
 	}
 	return nil
 }
