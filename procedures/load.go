@@ -414,6 +414,11 @@ func validateActions(s Stage, cat Catalog, fail func(string, ...any)) {
 		if a.AmendsForm && a.By != ByParty {
 			fail("%s: action %q: only a party's action amends the form", where, a.ID)
 		}
+		if a.ProofRequired && (a.By == ByParty || a.Effect != "") {
+			// A second person confirms the proof by a later action with
+			// the effect; the one who accepts it changes nothing.
+			fail("%s: action %q: proof is accepted by a role, without an effect", where, a.ID)
+		}
 		if a.Effect != "" && !slices.Contains(cat.Effects, a.Effect) {
 			fail("%s: action %q: unknown effect %q", where, a.ID, a.Effect)
 		}

@@ -133,3 +133,20 @@ func TestMermaidShowsEveryStageAndWayOut(t *testing.T) {
 		}
 	}
 }
+
+// TestD2ProofAcceptedByARoleWithoutEffect: the registrar who accepts a
+// proof changes nothing; a party cannot accept one.
+func TestD2ProofAcceptedByARoleWithoutEffect(t *testing.T) {
+	for _, action := range []string{
+		"{id: accept, by: party, next: done, proofRequired: true}",
+		"{id: accept, by: registrar, next: done, proofRequired: true, effect: end-prior-marriage}",
+	} {
+		src := strings.Replace(minimal, "{id: approve, by: registrar, next: done}", action, 1)
+		if src == minimal {
+			t.Fatal("the minimal definition changed; adjust the test")
+		}
+		if _, err := Parse([]byte(src), testCatalog); err == nil || !strings.Contains(err.Error(), "proof is accepted by a role") {
+			t.Errorf("%s: %v", action, err)
+		}
+	}
+}
