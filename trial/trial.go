@@ -372,7 +372,7 @@ func (s *server) start(ctx context.Context) (float64, error) {
 			return 0, fmt.Errorf("trial: civilflow serve not ready: %w", ctx.Err())
 		case <-time.After(100 * time.Millisecond):
 		}
-		res, err := http.Get(s.base + "/openapi.json")
+		res, err := probe.Get(s.base + "/openapi.json")
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
@@ -381,6 +381,10 @@ func (s *server) start(ctx context.Context) (float64, error) {
 		}
 	}
 }
+
+// probe asks whether the child's API answers; a child that accepts the
+// connection but hangs must not hang the trial.
+var probe = &http.Client{Timeout: 2 * time.Second}
 
 // kill sends SIGKILL to the child this trial started, and waits for it.
 func (s *server) kill() error {
