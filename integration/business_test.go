@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"civilflow/api"
 	"civilflow/workflows"
 )
 
@@ -227,6 +228,23 @@ func TestD9RegistryConflictIsCaseNeutral(t *testing.T) {
 				t.Errorf("timeline entry %s holds %q: %s", ev.Action, bad, ev.Opinion)
 			}
 		}
+	}
+	// The audit trail, permanent and hash-chained, holds the same.
+	var trail api.CaseTrail
+	e.do(http.MethodGet, "/v1/cases/"+st.CaseID+"/trail", reg, nil).expect(t, http.StatusOK).decode(t, &trail)
+	found := false
+	for _, en := range trail.Entries {
+		if en.Action == workflows.ReasonRegistryConflict {
+			found = en.Opinion == conflict.Opinion
+		}
+		for _, bad := range []string{first.CaseID, "store:", "retryable", "RegistryConflict"} {
+			if strings.Contains(en.Opinion, bad) {
+				t.Errorf("trail entry %s holds %q: %s", en.Action, bad, en.Opinion)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no registry-conflict entry with the fixed text in the trail: %+v", trail.Entries)
 	}
 	e.act(st.CaseID, second.womanTok, "withdraw", "").expect(t, http.StatusOK)
 	if *recordHistories {
