@@ -256,3 +256,35 @@ func TestD2RunningCasesOnTheOldDefinitionNameTheProof(t *testing.T) {
 		t.Fatalf("documents %+v timeline %+v", st.Documents, st.Timeline)
 	}
 }
+
+// TestD2TwoProofsAtOnce: both applicants bring proof in one acceptance;
+// each ends its own marriage, and the new one is registered.
+func TestD2TwoProofsAtOnce(t *testing.T) {
+	f := newFixture(t, received("2026-03-02"))
+	f.priorMarriages()
+	both := func(r *workflows.ActRequest) {
+		proof("divorce-judgment", wife, spouseD, "2025-01-10")(r)
+		a := r.Attachments[0]
+		r.Attachments = append(r.Attachments, workflows.Attachment{Title: "死亡证明", Reference: "dms://proof/2", SHA256: a.SHA256,
+			Proof: &workflows.Proof{Kind: "death-certificate", Number: "No. 2024-0301", Date: "2024-03-01", Person: husband, Spouse: spouseC}})
+	}
+	twice := func(r *workflows.ActRequest) {
+		both(r)
+		r.Attachments[1].Proof.Person = wife
+	}
+	st := play(t, f, caseInput(f.input("marriage-registration", fill(marriageForm))), []step{
+		{0, "accept-proof", reg1, "one proof per applicant", twice},
+		{1, "accept-proof", reg1, "", both},
+		{2, "confirm-proof", reg2, "", nil},
+		{3, "register", reg1, "", nil},
+	})
+	if st.Outcome != "approved" || len(st.Documents) != 2 {
+		t.Fatalf("outcome %s documents %+v", st.Outcome, st.Documents)
+	}
+	ctx := context.Background()
+	for id, want := range map[string]string{spouseD: store.MaritalDivorced, spouseC: store.MaritalMarried, husband: store.MaritalMarried, wife: store.MaritalMarried} {
+		if p, _ := f.db.Person(ctx, id); p.MaritalStatus != want {
+			t.Errorf("%s: %s, want %s", id, p.MaritalStatus, want)
+		}
+	}
+}
