@@ -9,9 +9,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"time"
 
+	"civilflow/auth"
 	"civilflow/workflows"
 )
 
@@ -49,12 +49,8 @@ func LoadOrCreateActionKey(dataDir string) ([]byte, error) {
 }
 
 func readActionKey(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
+	if err := auth.CheckKeyFileMode(path); err != nil { // the one rule for key files
 		return nil, fmt.Errorf("action key: %w", err)
-	}
-	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("action key file %s has mode %v; it must not be readable by others (chmod 600)", path, fi.Mode().Perm())
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {

@@ -17,6 +17,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"time"
+
+	"civilflow/auth"
 )
 
 // The embedded server's private PKI lives in DataDir/tls. Nothing outside
@@ -199,12 +201,8 @@ func template(cn string, now time.Time, validity time.Duration) (*x509.Certifica
 // rather than tightened, as ssh does, since it may already have been copied.
 func loadPair(certPath, keyPath string) (*x509.Certificate, *ecdsa.PrivateKey, error) {
 	for _, f := range []string{certPath, keyPath} {
-		fi, err := os.Stat(f)
-		if err != nil {
+		if err := auth.CheckKeyFileMode(f); err != nil { // the one rule for key files
 			return nil, nil, fmt.Errorf("temporalserver: %w", err)
-		}
-		if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
-			return nil, nil, fmt.Errorf("temporalserver: %s has mode %v; it must not be readable by others (chmod 600)", f, fi.Mode().Perm())
 		}
 	}
 	cert, err := readPEM(certPath, "CERTIFICATE")
