@@ -69,7 +69,7 @@ func TestCrashTrialLosesNothing(t *testing.T) {
 	}
 	var out bytes.Buffer
 	rep, err := trial.Crash(context.Background(), trial.CrashConfig{
-		Binary: exe, Env: []string{standInEnv + "=1"}, Kills: 1, Couples: 8, Workers: 4,
+		Binary: exe, Env: []string{standInEnv + "=1"}, Kills: 1, Couples: 8, Workers: 4, WithdrawEvery: 4,
 		Timeout: 90 * time.Second, DataDir: t.TempDir(), Log: io.MultiWriter(&out, testWriter{t}),
 	})
 	if err != nil {
@@ -86,6 +86,9 @@ func TestCrashTrialLosesNothing(t *testing.T) {
 	}
 	if !rep.AuditIntact || rep.AuditEntries == 0 {
 		t.Errorf("audit intact %v with %d entries: %v", rep.AuditIntact, rep.AuditEntries, rep.AuditProblems)
+	}
+	if rep.Withdrawals.Sent != 2 || rep.Withdrawals.Found+rep.Withdrawals.Unanswered != 2 {
+		t.Errorf("withdrawals %+v: want the 2 sent found or unanswered", rep.Withdrawals)
 	}
 	if rep.Submissions.Acknowledged+rep.Submissions.Unanswered != rep.Submissions.Sent || rep.Submissions.Acknowledged == 0 {
 		t.Errorf("submissions %+v: every one answered or counted unanswered, some acknowledged", rep.Submissions)

@@ -1,7 +1,7 @@
 // Package trial runs repeatable trials against a civilflow binary. The
 // crash trial starts `civilflow serve` as a child process on a data
-// directory of its own, sends a bounded load of marriage applications and
-// registrations with idempotency keys, kills the child with SIGKILL at
+// directory of its own, sends a bounded load of marriage applications,
+// registrations and (optionally) withdrawals with idempotency keys, kills the child with SIGKILL at
 // random moments, restarts it on the same directory, sends every request
 // that was not answered again with the same key, and then counts what was
 // acknowledged, found, lost and duplicated, and verifies the audit chain.
@@ -61,6 +61,9 @@ type CrashConfig struct {
 	// (default 20, at most 500); Workers send them concurrently (default 4).
 	Couples int
 	Workers int
+	// WithdrawEvery makes every n-th couple withdraw their application
+	// instead of being registered (0: nobody withdraws).
+	WithdrawEvery int
 	// Timeout bounds the whole trial (default 5 minutes, at most 30).
 	Timeout time.Duration
 	// Seed makes the kill moments repeatable; 0 picks one.
@@ -85,6 +88,7 @@ type CrashReport struct {
 	Kills         int       `json:"kills"`
 	Submissions   Counts    `json:"submissions"`
 	Registrations Counts    `json:"registrations"`
+	Withdrawals   Counts    `json:"withdrawals"`
 	AuditIntact   bool      `json:"auditIntact"`
 	AuditEntries  int64     `json:"auditEntries"`
 	AuditProblems []string  `json:"auditProblems,omitempty"`
@@ -95,23 +99,28 @@ type CrashReport struct {
 }
 
 // Lost is every acknowledged request whose effect was not found.
-func (r CrashReport) Lost() int { return r.Submissions.Lost + r.Registrations.Lost }
+func (r CrashReport) Lost() int {
+	return r.Submissions.Lost + r.Registrations.Lost + r.Withdrawals.Lost
+}
 
 // Duplicated is every key with more than one effect.
-func (r CrashReport) Duplicated() int { return r.Submissions.Duplicated + r.Registrations.Duplicated }
+func (r CrashReport) Duplicated() int {
+	return r.Submissions.Duplicated + r.Registrations.Duplicated + r.Withdrawals.Duplicated
+}
 
 // Print writes the report as a table.
 func (r CrashReport) Print(w io.Writer) {
 	fmt.Fprintf(w, "crash trial: %d kills (SIGKILL), seed %d, %.1fs\n\n", r.Kills, r.Seed, r.Took)
-	fmt.Fprintf(w, "%-24s %12s %14s\n", "", "submissions", "registrations")
-	row := func(name string, a, b int) { fmt.Fprintf(w, "%-24s %12d %14d\n", name, a, b) }
-	s, g := r.Submissions, r.Registrations
-	row("sent", s.Sent, g.Sent)
-	row("acknowledged", s.Acknowledged, g.Acknowledged)
-	row("unanswered", s.Unanswered, g.Unanswered)
-	row("found", s.Found, g.Found)
-	row("lost", s.Lost, g.Lost)
-	row("duplicated", s.Duplicated, g.Duplicated)
+	fmt.Fprintf(w, "%-24s %12s %14s %12s\n", "", "submissions", "registrations", "withdrawals")
+	row := func(name string, f func(Counts) int) {
+		fmt.Fprintf(w, "%-24s %12d %14d %12d\n", name, f(r.Submissions), f(r.Registrations), f(r.Withdrawals))
+	}
+	row("sent", func(c Counts) int { return c.Sent })
+	row("acknowledged", func(c Counts) int { return c.Acknowledged })
+	row("unanswered", func(c Counts) int { return c.Unanswered })
+	row("found", func(c Counts) int { return c.Found })
+	row("lost", func(c Counts) int { return c.Lost })
+	row("duplicated", func(c Counts) int { return c.Duplicated })
 	fmt.Fprintln(w, "  (duplicated: cases per key > 1, certificates per case > 2)")
 	verdict := "INTACT"
 	if !r.AuditIntact {
@@ -134,8 +143,9 @@ type couple struct {
 	man, woman string
 	caseID     string
 	submitted  bool // acknowledged
-	registered bool // acknowledged
-	sentReg    bool
+	withdraw   bool // withdraws instead of being registered
+	decided    bool // the second step (register or withdraw) acknowledged
+	sentSecond bool
 	unanswered [2]bool
 }
 
@@ -190,6 +200,9 @@ func Crash(ctx context.Context, cfg CrashConfig) (CrashReport, error) {
 	}
 
 	couples := makeCouples(cfg.Couples, cfg.Seed)
+	for i, cp := range couples {
+		cp.withdraw = cfg.WithdrawEvery > 0 && i%cfg.WithdrawEvery == cfg.WithdrawEvery-1
+	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
 	// Kill after a random number of answered requests, spread over the
 	// load (2 requests per couple), each after a random extra delay so it
@@ -552,27 +565,35 @@ func (c *client) runCouple(ctx context.Context, cp *couple, answered *atomic.Int
 		return
 	}
 	cp.submitted, cp.caseID = true, st.CaseID
-	cp.sentReg = true
-	a, ok = c.sendUntilAnswered(ctx, down, http.MethodPost, "/v1/cases/"+cp.caseID+"/actions", c.registrar,
-		"trial-register-"+cp.man, map[string]string{"action": "register"})
+	cp.sentSecond = true
+	who, action := c.registrar, "register"
+	if cp.withdraw {
+		who, action = tok, "withdraw"
+	}
+	a, ok = c.sendUntilAnswered(ctx, down, http.MethodPost, "/v1/cases/"+cp.caseID+"/actions", who,
+		"trial-"+action+"-"+cp.man, map[string]string{"action": action})
 	answered.Add(1)
 	if !ok {
 		cp.unanswered[1] = true
 		return
 	}
-	cp.registered = a.status/100 == 2
+	cp.decided = a.status/100 == 2
 }
 
 // count looks up what the API holds for every couple: the cases of the
 // man (one per submission key) and the certificates of each case.
 func (c *client) count(ctx context.Context, couples []*couple, rep *CrashReport) error {
-	s, g := &rep.Submissions, &rep.Registrations
+	s := &rep.Submissions
 	for _, cp := range couples {
+		g, outcome, wantCerts := &rep.Registrations, "approved", 2
+		if cp.withdraw {
+			g, outcome, wantCerts = &rep.Withdrawals, "withdrawn", 0
+		}
 		s.Sent++
 		if cp.unanswered[0] {
 			s.Unanswered++
 		}
-		if cp.sentReg {
+		if cp.sentSecond {
 			g.Sent++
 		}
 		if cp.unanswered[1] {
@@ -625,9 +646,9 @@ func (c *client) count(ctx context.Context, couples []*couple, rep *CrashReport)
 		if certs > 2 {
 			g.Duplicated++
 		}
-		if cp.registered {
+		if cp.decided {
 			g.Acknowledged++
-			if st.Outcome == "approved" && certs == 2 {
+			if st.Outcome == outcome && certs == wantCerts {
 				g.Found++
 			} else {
 				g.Lost++
