@@ -205,13 +205,18 @@ func Crash(ctx context.Context, cfg CrashConfig) (CrashReport, error) {
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
 	// Kill after a random number of answered requests, spread over the
-	// load (2 requests per couple), each after a random extra delay so it
-	// lands inside a request rather than between them.
+	// first three quarters of the load (2 requests per couple) so that
+	// requests are still in flight, at distinct points, each after a random
+	// extra delay so it lands inside a request rather than between them.
+	span := max(1, int64(2*cfg.Couples*3/4))
 	var killAt []int64
 	for range cfg.Kills {
-		killAt = append(killAt, 1+rng.Int64N(int64(2*cfg.Couples-1)))
+		killAt = append(killAt, 1+rng.Int64N(span))
 	}
 	sort.Slice(killAt, func(i, j int) bool { return killAt[i] < killAt[j] })
+	for i := 1; i < len(killAt); i++ {
+		killAt[i] = max(killAt[i], killAt[i-1]+1)
+	}
 	delays := make([]time.Duration, len(killAt))
 	for i := range delays {
 		delays[i] = time.Duration(rng.Int64N(int64(300 * time.Millisecond)))
