@@ -77,6 +77,7 @@ type Counts struct {
 	Sent         int `json:"sent"`
 	Acknowledged int `json:"acknowledged"` // answered 2xx
 	Unanswered   int `json:"unanswered"`   // no answer before the trial's end
+	Resent       int `json:"resent"`       // sent again with the same key after no answer
 	Found        int `json:"found"`        // acknowledged and found afterwards
 	Lost         int `json:"lost"`         // acknowledged and not found
 	Duplicated   int `json:"duplicated"`   // more than one effect for one key
@@ -118,6 +119,7 @@ func (r CrashReport) Print(w io.Writer) {
 	row("sent", func(c Counts) int { return c.Sent })
 	row("acknowledged", func(c Counts) int { return c.Acknowledged })
 	row("unanswered", func(c Counts) int { return c.Unanswered })
+	row("resent (same key)", func(c Counts) int { return c.Resent })
 	row("found", func(c Counts) int { return c.Found })
 	row("lost", func(c Counts) int { return c.Lost })
 	row("duplicated", func(c Counts) int { return c.Duplicated })
@@ -147,6 +149,7 @@ type couple struct {
 	decided    bool // the second step (register or withdraw) acknowledged
 	sentSecond bool
 	unanswered [2]bool
+	resent     [2]int
 }
 
 // Crash runs the crash trial.
@@ -532,10 +535,13 @@ func retryable(a answer) bool {
 // sendUntilAnswered sends with the same key until the answer is final or
 // the trial ends; a request in flight when the child is killed simply
 // gets no answer and goes again.
-func (c *client) sendUntilAnswered(ctx context.Context, down *sync.RWMutex, method, path, token, key string, body any) (answer, bool) {
+func (c *client) sendUntilAnswered(ctx context.Context, down *sync.RWMutex, method, path, token, key string, body any, resent *int) (answer, bool) {
 	for attempt := 0; ; attempt++ {
 		down.RLock() // wait while the child restarts
 		down.RUnlock()
+		if attempt > 0 {
+			*resent++
+		}
 		a := c.send(ctx, method, path, token, key, body)
 		if !retryable(a) {
 			return a, true
@@ -557,7 +563,7 @@ func (c *client) runCouple(ctx context.Context, cp *couple, answered *atomic.Int
 		"applicants":  []map[string]string{{"name": "张伟", "idNumber": cp.man}, {"name": "李娜", "idNumber": cp.woman}},
 		"declaration": map[string]bool{"noSpouse": true, "noProhibitedKinship": true, "signedByBoth": true},
 	}}
-	a, ok := c.sendUntilAnswered(ctx, down, http.MethodPost, "/v1/cases", tok, "trial-submit-"+cp.man, body)
+	a, ok := c.sendUntilAnswered(ctx, down, http.MethodPost, "/v1/cases", tok, "trial-submit-"+cp.man, body, &cp.resent[0])
 	answered.Add(1)
 	if !ok {
 		cp.unanswered[0] = true
@@ -576,7 +582,7 @@ func (c *client) runCouple(ctx context.Context, cp *couple, answered *atomic.Int
 		who, action = tok, "withdraw"
 	}
 	a, ok = c.sendUntilAnswered(ctx, down, http.MethodPost, "/v1/cases/"+cp.caseID+"/actions", who,
-		"trial-"+action+"-"+cp.man, map[string]string{"action": action})
+		"trial-"+action+"-"+cp.man, map[string]string{"action": action}, &cp.resent[1])
 	answered.Add(1)
 	if !ok {
 		cp.unanswered[1] = true
@@ -595,6 +601,8 @@ func (c *client) count(ctx context.Context, couples []*couple, rep *CrashReport)
 			g, outcome, wantCerts = &rep.Withdrawals, "withdrawn", 0
 		}
 		s.Sent++
+		s.Resent += cp.resent[0]
+		g.Resent += cp.resent[1]
 		if cp.unanswered[0] {
 			s.Unanswered++
 		}
