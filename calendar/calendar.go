@@ -71,6 +71,9 @@ type yearData struct {
 	file     string          // where it was loaded from, for duplicate-year errors
 	holidays map[Date]string // every day off, weekends inside ranges included
 	makeUp   map[Date]bool   // weekend days that are working days
+	// provisional marks a year built from the statutory holidays alone
+	// because its notice is not loaded (provisionalYear).
+	provisional bool
 }
 
 // Calendar is a merged set of yearly holiday data with a version naming its
@@ -78,15 +81,29 @@ type yearData struct {
 type Calendar struct {
 	version string
 	years   map[int]*yearData
+	// provisional counts a year without a notice from the statutory
+	// holidays (Provisional) instead of failing with ErrYearNotCovered.
+	provisional bool
+	// regions holds the regional holidays by division code (M20); division
+	// is the office a view from ForDivision counts for, "" nationally.
+	regions  map[string]*region
+	division string
+	// live, when set, makes every method answer from the newest snapshot
+	// (NewLive); a snapshot itself has no live.
+	live *live
 }
 
 // Version names the data the calendar was built from: the version strings of
 // all its sources joined by "+", e.g. "cn-2025-2026.v1+cn-2027.v1". Record it
 // with every deadline so a later data change can be traced.
-func (c *Calendar) Version() string { return c.version }
+func (c *Calendar) Version() string {
+	c = c.cur()
+	return c.version + c.regionVersion()
+}
 
 // CoveredYears returns the years with holiday data, in ascending order.
 func (c *Calendar) CoveredYears() []int {
+	c = c.cur()
 	ys := make([]int, 0, len(c.years))
 	for y := range c.years {
 		ys = append(ys, y)
@@ -97,12 +114,14 @@ func (c *Calendar) CoveredYears() []int {
 
 // Covers reports whether the calendar has holiday data for year.
 func (c *Calendar) Covers(year int) bool {
+	c = c.cur()
 	_, ok := c.years[year]
 	return ok
 }
 
 // Notice returns the official notice the data for year was taken from.
 func (c *Calendar) Notice(year int) (string, error) {
+	c = c.cur()
 	yd, err := c.year(year, Date{Year: year, Month: time.January, Day: 1})
 	if err != nil {
 		return "", err
@@ -112,6 +131,9 @@ func (c *Calendar) Notice(year int) (string, error) {
 
 func (c *Calendar) year(y int, asked Date) (*yearData, error) {
 	yd, ok := c.years[y]
+	if !ok && c.provisional && y >= ProvisionalFrom && y <= ProvisionalUntil {
+		return provisionalYears(y), nil
+	}
 	if !ok {
 		return nil, &YearNotCoveredError{Year: y, Date: asked, Version: c.version, Covered: c.CoveredYears()}
 	}
@@ -125,11 +147,15 @@ type DayInfo struct {
 	Holiday string `json:"holiday,omitempty"` // name of the statutory holiday (zh), or ""
 	MakeUp  bool   `json:"make_up"`           // a weekend day made a working day (调休上班)
 	Weekend bool   `json:"weekend"`           // Saturday or Sunday, whatever its status
+	// Provisional is set for a day of a year without a loaded notice,
+	// classified from the statutory holidays alone.
+	Provisional bool `json:"provisional,omitempty"`
 }
 
 // Day classifies d. It fails with ErrYearNotCovered if the calendar has no
 // data for d's year, and with ErrInvalidDate for a date that does not exist.
 func (c *Calendar) Day(d Date) (DayInfo, error) {
+	c = c.cur()
 	if !d.Valid() {
 		return DayInfo{}, fmt.Errorf("%w: %s", ErrInvalidDate, d)
 	}
@@ -139,10 +165,14 @@ func (c *Calendar) Day(d Date) (DayInfo, error) {
 	}
 	wd := d.Weekday()
 	info := DayInfo{
-		Date:    d,
-		Holiday: yd.holidays[d],
-		MakeUp:  yd.makeUp[d],
-		Weekend: wd == time.Saturday || wd == time.Sunday,
+		Date:        d,
+		Holiday:     yd.holidays[d],
+		MakeUp:      yd.makeUp[d],
+		Weekend:     wd == time.Saturday || wd == time.Sunday,
+		Provisional: yd.provisional,
+	}
+	if info.Holiday == "" {
+		info.Holiday = c.regionalHoliday(d)
 	}
 	info.Working = info.Holiday == "" && (!info.Weekend || info.MakeUp)
 	return info, nil

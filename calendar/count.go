@@ -54,6 +54,11 @@ type Deadline struct {
 	Rule            string   `json:"rule"`     // how Last was reached, in words
 	Basis           []string `json:"basis"`    // legal articles applied
 	CalendarVersion string   `json:"calendar_version"`
+	// Provisional is set when a day the count classified lies in a year
+	// without a loaded notice (see Calendar.Provisional); Reason says why,
+	// and the period must be counted again once the notice is loaded.
+	Provisional       bool   `json:"provisional,omitempty"`
+	ProvisionalReason string `json:"provisional_reason,omitempty"`
 }
 
 // EndsAt returns the instant the period expires: 24:00 at the end of Last in
@@ -68,6 +73,7 @@ func (dl Deadline) EndsAt(loc *time.Location) time.Time {
 // else the error matches ErrYearNotCovered: a nominal last day in an uncovered
 // year fails even if it is a weekday, because it could be a holiday.
 func (c *Calendar) Count(from Date, n int, unit Unit) (Deadline, error) {
+	c = c.cur()
 	if !from.Valid() {
 		return Deadline{}, fmt.Errorf("%w: %s", ErrInvalidDate, from)
 	}
@@ -88,6 +94,21 @@ func (c *Calendar) Count(from Date, n int, unit Unit) (Deadline, error) {
 	}
 	if err != nil {
 		return Deadline{}, fmt.Errorf("counting %s from %s: %w", plural(n, unit), from, err)
+	}
+	// The days classified: every day counted for working days, the
+	// nominal last day and any extension otherwise.
+	first := dl.Nominal
+	if unit == WorkingDays {
+		first = from.AddDays(1)
+	}
+	for y := first.Year; y <= dl.Last.Year; y++ {
+		if yd, err := c.year(y, Date{Year: y, Month: time.January, Day: 1}); err == nil && yd.provisional {
+			dl.Provisional = true
+			dl.ProvisionalReason = ProvisionalReason(y)
+			dl.Basis = append(dl.Basis, BasisHolidayMeasures)
+			dl.Rule += "; provisional: " + ProvisionalReason(y)
+			break
+		}
 	}
 	return dl, nil
 }
@@ -202,6 +223,7 @@ func (c *Calendar) countWorkingDays(dl *Deadline) error {
 // remaining: 0 on the last day itself, negative once it has passed.
 // Every day in the range must lie in a covered year.
 func (c *Calendar) WorkingDaysBetween(from, to Date) (int, error) {
+	c = c.cur()
 	if !from.Valid() || !to.Valid() {
 		return 0, fmt.Errorf("%w: %s or %s", ErrInvalidDate, from, to)
 	}
@@ -225,6 +247,7 @@ func (c *Calendar) WorkingDaysBetween(from, to Date) (int, error) {
 // WorkingDaysIn counts the working days of a covered year; useful to check a
 // data file against the total its notice implies.
 func (c *Calendar) WorkingDaysIn(year int) (int, error) {
+	c = c.cur()
 	if _, err := c.year(year, Date{Year: year, Month: time.January, Day: 1}); err != nil {
 		return 0, err
 	}

@@ -13,6 +13,7 @@ const CoverageWarnDays = 60
 // CoveredUntil returns 31 December of the last year with holiday data, and
 // false for a calendar without any year.
 func (c *Calendar) CoveredUntil() (Date, bool) {
+	c = c.cur()
 	ys := c.CoveredYears()
 	if len(ys) == 0 {
 		return Date{}, false
@@ -26,6 +27,10 @@ func (c *Calendar) CoveredUntil() (Date, bool) {
 // flagged pending-calendar rather than guessed, so the fix is to load the
 // next year's notice (serve --calendar-dir).
 func (c *Calendar) CoverageWarning(today Date, ahead int) string {
+	c = c.cur()
+	if c.provisional {
+		return c.provisionalWarning(today, ahead)
+	}
 	last, ok := c.CoveredUntil()
 	switch {
 	case !ok:
@@ -41,4 +46,21 @@ func (c *Calendar) CoverageWarning(today Date, ahead int) string {
 	default:
 		return ""
 	}
+}
+
+// provisionalWarning is CoverageWarning for a calendar that counts years
+// without a notice provisionally: nothing waits, but dates will move.
+func (c *Calendar) provisionalWarning(today Date, ahead int) string {
+	last, ok := c.CoveredUntil()
+	switch {
+	case !ok || !c.Covers(today.Year):
+		return fmt.Sprintf("the legal calendar has no holiday notice for %d, today's year (calendar %s covers %s): "+
+			"periods are counted provisionally and recounted when the notice is loaded (civilflow calendar load)",
+			today.Year, c.version, yearList(c.CoveredYears()))
+	case today.DaysUntil(last) < ahead:
+		return fmt.Sprintf("the legal calendar's data ends on %s, in %d days (calendar %s): periods reaching into %d "+
+			"are counted provisionally until the %d holiday notice is loaded (civilflow calendar load)",
+			last, today.DaysUntil(last), c.version, last.Year+1, last.Year+1)
+	}
+	return ""
 }

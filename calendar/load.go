@@ -59,6 +59,7 @@ type File struct {
 // silently drop a holiday.
 type fileDoc struct {
 	Version string     `yaml:"version"`
+	Region  string     `yaml:"region"` // a division code: the file holds that region's own days off (M20)
 	Years   []fileYear `yaml:"years"`
 }
 
@@ -77,7 +78,7 @@ type fileHoliday struct {
 	To   Date   `yaml:"to"`
 }
 
-//go:embed data/*.yaml
+//go:embed data/*.yaml data/regional/*.yaml
 var embedded embed.FS
 
 // embeddedFiles returns the data files compiled into the package, in name order.
@@ -86,6 +87,11 @@ func embeddedFiles() ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
+	regional, err := fs.Glob(embedded, "data/regional/*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	names = append(names, regional...)
 	slices.Sort(names)
 	files := make([]File, 0, len(names))
 	for _, n := range names {
@@ -126,7 +132,7 @@ func Default() *Calendar { return defaultCalendar() }
 // by two files is an error. Version is the files' versions joined by "+" in
 // the order given.
 func New(files ...File) (*Calendar, error) {
-	c := &Calendar{years: map[int]*yearData{}}
+	c := &Calendar{years: map[int]*yearData{}, regions: map[string]*region{}}
 	return c.merge(files)
 }
 
@@ -164,9 +170,14 @@ func LoadDir(dir string) (*Calendar, error) {
 // With returns a new calendar holding c's years plus those of files; c is not
 // changed. The new version is c's version followed by the files' versions.
 func (c *Calendar) With(files ...File) (*Calendar, error) {
-	n := &Calendar{version: c.version, years: make(map[int]*yearData, len(c.years))}
+	c = c.cur()
+	n := &Calendar{version: c.version, years: make(map[int]*yearData, len(c.years)), provisional: c.provisional,
+		division: c.division, regions: make(map[string]*region, len(c.regions))}
 	for y, yd := range c.years {
 		n.years[y] = yd // yearData is never modified after validation, so sharing is safe
+	}
+	for code, r := range c.regions {
+		n.regions[code] = r.clone()
 	}
 	return n.merge(files)
 }
@@ -180,14 +191,26 @@ func (c *Calendar) merge(files []File) (*Calendar, error) {
 			versions[v] = "the base calendar"
 		}
 	}
+	for _, r := range c.regions {
+		for _, v := range r.versions {
+			versions[v] = "the base calendar"
+		}
+	}
 	for _, f := range files {
 		doc, years, faults := parseFile(f)
 		if len(faults) == 0 {
 			if prev, ok := versions[doc.Version]; ok {
 				faults = append(faults, fmt.Sprintf("version %q is already used by %s", doc.Version, prev))
 			}
+			existing := c.years
+			if doc.Region != "" {
+				existing = nil
+				if r := c.regions[doc.Region]; r != nil {
+					existing = r.years
+				}
+			}
 			for _, yd := range years {
-				if prev, ok := c.years[yd.year]; ok {
+				if prev, ok := existing[yd.year]; ok {
 					faults = append(faults, fmt.Sprintf("year %d is already defined by %s", yd.year, prev.file))
 				}
 			}
@@ -197,6 +220,10 @@ func (c *Calendar) merge(files []File) (*Calendar, error) {
 			continue
 		}
 		versions[doc.Version] = f.Name
+		if doc.Region != "" {
+			c.addRegion(doc.Region, doc.Version, years)
+			continue
+		}
 		for _, yd := range years {
 			c.years[yd.year] = yd
 		}
@@ -241,6 +268,9 @@ func parseFile(f File) (fileDoc, []*yearData, []string) {
 	if len(doc.Years) == 0 {
 		fault("no years defined")
 	}
+	if doc.Region != "" && !isRegionCode(doc.Region) {
+		fault("region %q is not a six-digit division code", doc.Region)
+	}
 
 	seenYear := map[int]bool{}
 	var out []*yearData
@@ -256,6 +286,9 @@ func parseFile(f File) (fileDoc, []*yearData, []string) {
 		}
 		seenYear[y] = true
 		yd, yf := validateYear(fy)
+		if doc.Region != "" && len(fy.MakeUp) > 0 {
+			yf = append(yf, "a regional file lists its own days off only; make-up working days are the national notice's")
+		}
 		for _, s := range yf {
 			fault("year %d: %s", y, s)
 		}
