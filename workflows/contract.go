@@ -164,7 +164,10 @@ const (
 )
 
 // AllConfirmed reports whether every party has confirmed the application.
-func (s CaseState) AllConfirmed() bool {
+// The receiver is a pointer so that CaseState's value method set stays
+// empty: the API embeds CaseState in its views, and Huma cannot derive a
+// schema link for an embedded type with value methods.
+func (s *CaseState) AllConfirmed() bool {
 	for _, p := range s.Parties {
 		if !slices.Contains(s.Confirmed, p.IDNumber) {
 			return false
