@@ -34,20 +34,31 @@ type Benefit struct {
 	StoppedFrom string          // first day nothing is paid ("" unless stopped)
 	ProposedFen *int64          // a new amount decided whose notice is not yet issued
 	UpdatedOn   string
+	// Members are the resident ID numbers the benefit is paid for (the
+	// household; the holder alone when empty).
+	Members []string
 }
 
+// ErrAlreadyReceiving is returned when a benefit would be paid for someone
+// another case already pays the same benefit for.
+var ErrAlreadyReceiving = errors.New("store: already receiving this benefit")
+
 const benefitColumns = `case_id, benefit, holder_id, holder_name, office, status, monthly_fen, basis,
-amount_from, stopped_from, proposed_fen, updated_on`
+amount_from, stopped_from, proposed_fen, updated_on, members`
 
 func scanBenefit(s scanner) (Benefit, error) {
 	var b Benefit
 	var basis string
 	var proposed sql.NullInt64
+	var members string
 	if err := s.Scan(&b.CaseID, &b.Benefit, &b.HolderID, &b.HolderName, &b.Office, &b.Status, &b.MonthlyFen, &basis,
-		&b.AmountFrom, &b.StoppedFrom, &proposed, &b.UpdatedOn); err != nil {
+		&b.AmountFrom, &b.StoppedFrom, &proposed, &b.UpdatedOn, &members); err != nil {
 		return b, err
 	}
 	b.Basis = json.RawMessage(basis)
+	if err := json.Unmarshal([]byte(members), &b.Members); err != nil {
+		return b, fmt.Errorf("members of %s: %w", b.CaseID, err)
+	}
 	if proposed.Valid {
 		b.ProposedFen = &proposed.Int64
 	}
@@ -68,11 +79,20 @@ func (db *DB) AssessBenefit(ctx context.Context, b Benefit) error {
 	if !json.Valid(b.Basis) {
 		return fmt.Errorf("store: assess benefit: %w: basis is not JSON", ErrInvalid)
 	}
-	_, err := db.conn().exec(ctx, `INSERT INTO benefits (case_id, benefit, holder_id, holder_name, office, status, monthly_fen, basis, updated_on)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (case_id) DO UPDATE SET monthly_fen = excluded.monthly_fen, basis = excluded.basis, updated_on = excluded.updated_on
+	members := b.Members
+	if len(members) == 0 {
+		members = []string{b.HolderID}
+	}
+	list, err := json.Marshal(members)
+	if err != nil {
+		return fmt.Errorf("store: assess benefit: %w", err)
+	}
+	_, err = db.conn().exec(ctx, `INSERT INTO benefits (case_id, benefit, holder_id, holder_name, office, status, monthly_fen, basis, updated_on, members)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (case_id) DO UPDATE SET monthly_fen = excluded.monthly_fen, basis = excluded.basis, updated_on = excluded.updated_on,
+members = excluded.members
 WHERE benefits.status = 'assessed'`,
-		b.CaseID, b.Benefit, b.HolderID, b.HolderName, b.Office, BenefitAssessed, b.MonthlyFen, string(b.Basis), b.UpdatedOn)
+		b.CaseID, b.Benefit, b.HolderID, b.HolderName, b.Office, BenefitAssessed, b.MonthlyFen, string(b.Basis), b.UpdatedOn, string(list))
 	if err != nil {
 		return fmt.Errorf("store: assess benefit: %w", err)
 	}
@@ -111,13 +131,44 @@ func (db *DB) StartBenefit(ctx context.Context, caseID, from, day string) (Benef
 	if checkDate(from) != nil || checkDate(day) != nil {
 		return Benefit{}, fmt.Errorf("store: start benefit: %w: bad date", ErrInvalid)
 	}
-	err := db.updateBenefit(ctx, "start benefit", caseID,
-		`UPDATE benefits SET status = ?, amount_from = ?, updated_on = ? WHERE case_id = ? AND status = ?`,
-		BenefitPaying, from, day, caseID, BenefitAssessed)
-	if err != nil && !errors.Is(err, ErrInvalid) {
-		return Benefit{}, err
-	}
 	b, err := db.BenefitOf(ctx, caseID)
+	if err != nil {
+		return b, err
+	}
+	if b.Status == BenefitAssessed {
+		// The members go on the roster in the same transaction that starts
+		// payment: a member another case is paid for refuses it all.
+		err = db.inTx(ctx, func(tx runner) error {
+			for _, id := range b.Members {
+				res, err := tx.exec(ctx, `INSERT INTO benefit_members (benefit, id_number, case_id) VALUES (?, ?, ?)
+ON CONFLICT (benefit, id_number) DO NOTHING`, b.Benefit, id, caseID)
+				if err != nil {
+					return err
+				}
+				if n, err := res.RowsAffected(); err != nil {
+					return err
+				} else if n == 0 {
+					var other string
+					if err := tx.queryRow(ctx, `SELECT case_id FROM benefit_members WHERE benefit = ? AND id_number = ?`, b.Benefit, id).Scan(&other); err != nil {
+						return err
+					}
+					if other != caseID {
+						return fmt.Errorf("store: start benefit %s: %w (case %s)", caseID, ErrAlreadyReceiving, other)
+					}
+				}
+			}
+			_, err := tx.exec(ctx, `UPDATE benefits SET status = ?, amount_from = ?, updated_on = ? WHERE case_id = ? AND status = ?`,
+				BenefitPaying, from, day, caseID, BenefitAssessed)
+			return err
+		})
+		if errors.Is(err, ErrAlreadyReceiving) {
+			return Benefit{}, err
+		}
+		if err != nil {
+			return Benefit{}, fmt.Errorf("store: start benefit: %w", err)
+		}
+	}
+	b, err = db.BenefitOf(ctx, caseID)
 	if err == nil && b.Status != BenefitPaying {
 		err = fmt.Errorf("store: start benefit %s: %w: it is %s", caseID, ErrInvalid, b.Status)
 	}
@@ -151,6 +202,10 @@ func (db *DB) StopBenefit(ctx context.Context, caseID, from, day string) (Benefi
 	if err != nil && !errors.Is(err, ErrInvalid) {
 		return Benefit{}, err
 	}
+	// The members may be paid the benefit again, by a new case.
+	if _, err := db.conn().exec(ctx, `DELETE FROM benefit_members WHERE case_id = ?`, caseID); err != nil {
+		return Benefit{}, fmt.Errorf("store: stop benefit: %w", err)
+	}
 	b, err := db.BenefitOf(ctx, caseID)
 	if err == nil && b.Status != BenefitStopped {
 		err = fmt.Errorf("store: stop benefit %s: %w: it is %s", caseID, ErrInvalid, b.Status)
@@ -172,4 +227,23 @@ func (db *DB) updateBenefit(ctx context.Context, what, caseID, query string, arg
 		return fmt.Errorf("store: %s: %w", what, err)
 	}
 	return fmt.Errorf("store: %s %s: %w: not in the state this needs", what, caseID, ErrInvalid)
+}
+
+// Receiving names, for each of ids another case than exceptCase pays the
+// benefit for, that case (ID number → case ID).
+func (db *DB) Receiving(ctx context.Context, benefit string, ids []string, exceptCase string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, id := range ids {
+		var caseID string
+		err := db.conn().queryRow(ctx, `SELECT case_id FROM benefit_members WHERE benefit = ? AND id_number = ? AND case_id <> ?`,
+			benefit, id, exceptCase).Scan(&caseID)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: receiving %s: %w", benefit, err)
+		}
+		out[id] = caseID
+	}
+	return out, nil
 }

@@ -69,3 +69,46 @@ func TestBenefitRoster(t *testing.T) {
 		t.Fatalf("bad office accepted: %v", err)
 	}
 }
+
+// TestM17SameMemberPaidOnce: a person already paid the subsistence
+// allowance by one case cannot be paid it by a second case listing them as
+// a member (最低生活保障审核确认办法第二十八条); the 80+ allowance is
+// another benefit, and once the first case stops the member may be paid
+// again.
+func TestM17SameMemberPaidOnce(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	const x, spouse, other = "110105199003071538", "410105199206120249", "110105197503040213"
+	first := Benefit{CaseID: "SUB-110105-20260302-0001", Benefit: "subsistence-allowance", HolderID: x, HolderName: "张伟",
+		Office: "110105", MonthlyFen: 62000, UpdatedOn: "2026-03-02", Members: []string{x, spouse}}
+	second := Benefit{CaseID: "SUB-110105-20260402-0001", Benefit: "subsistence-allowance", HolderID: other, HolderName: "刘芳",
+		Office: "110105", MonthlyFen: 30000, UpdatedOn: "2026-04-02", Members: []string{other, x}}
+	elderly := Benefit{CaseID: "ELD-110105-20260402-0001", Benefit: "elderly-allowance", HolderID: x, HolderName: "张伟",
+		Office: "110105", MonthlyFen: 3000, UpdatedOn: "2026-04-02"}
+	for _, b := range []Benefit{first, second, elderly} {
+		if err := db.AssessBenefit(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.StartBenefit(ctx, first.CaseID, "2026-04-01", "2026-03-10"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.Receiving(ctx, "subsistence-allowance", []string{other, x}, second.CaseID); err != nil || got[x] != first.CaseID || len(got) != 1 {
+		t.Fatalf("receiving %v %v", got, err)
+	}
+	if _, err := db.StartBenefit(ctx, second.CaseID, "2026-05-01", "2026-04-20"); !errors.Is(err, ErrAlreadyReceiving) {
+		t.Fatalf("second case paying the same member: %v", err)
+	}
+	if b, _ := db.BenefitOf(ctx, second.CaseID); b.Status != BenefitAssessed {
+		t.Fatalf("the refused start changed the row: %+v", b)
+	}
+	if _, err := db.StartBenefit(ctx, elderly.CaseID, "2026-05-01", "2026-04-20"); err != nil {
+		t.Fatalf("another benefit: %v", err)
+	}
+	if _, err := db.StopBenefit(ctx, first.CaseID, "2026-06-01", "2026-05-20"); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := db.StartBenefit(ctx, second.CaseID, "2026-07-01", "2026-06-10"); err != nil || b.Status != BenefitPaying {
+		t.Fatalf("after the first stopped: %+v %v", b, err)
+	}
+}
