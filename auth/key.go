@@ -38,7 +38,15 @@ func LoadOrCreateKey(dataDir string) ([]byte, error) {
 		}
 		return k, nil
 	}
-	path := filepath.Join(dataDir, KeyFile)
+	return LoadOrCreateKeyFile(dataDir, KeyFile)
+}
+
+// LoadOrCreateKeyFile returns the secret kept in <dataDir>/<name>, creating
+// it with MinKeyLen random bytes (base64, mode 0600) on first start. Every
+// key civilflow generates into its data directory (the token key, the
+// action-signing key) goes through here, so they share one file rule.
+func LoadOrCreateKeyFile(dataDir, name string) ([]byte, error) {
+	path := filepath.Join(dataDir, name)
 	k, err := readKeyFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		if err := createKeyFile(dataDir, path); err != nil {
