@@ -32,29 +32,9 @@ func (f DueFilter) where() (string, []any, error) {
 	// The literal status = 'open' lets the planner use partial indexes.
 	conds := []string{`status = 'open'`, `due_at IS NOT NULL`, `due_order < ?`}
 	args := []any{formatTime(f.Before)}
-	var scopes []string
-	for _, d := range f.Divisions {
-		if !isDivisionCode(d) {
-			return "", nil, fmt.Errorf("%w: division %q is not a six-digit code", ErrInvalid, d)
-		}
-		p := divisionPrefix(d)
-		if p == "" {
-			scopes = nil
-			break
-		}
-		scopes = append(scopes, `office LIKE ?`)
-		args = append(args, p+"%")
-	}
-	if len(scopes) > 0 {
-		conds = append(conds, "("+strings.Join(scopes, " OR ")+")")
-	}
-	if f.Procedure != "" {
-		conds = append(conds, `procedure_id = ?`)
-		args = append(args, f.Procedure)
-	}
-	if f.Office != "" {
-		conds = append(conds, `office = ?`)
-		args = append(args, f.Office)
+	conds, args, err := f.scope(conds, args)
+	if err != nil {
+		return "", nil, err
 	}
 	return strings.Join(conds, " AND "), args, nil
 }
@@ -114,4 +94,34 @@ func (db *DB) ListDue(ctx context.Context, f DueFilter, now time.Time, p Page) (
 		return nil, nil, 0, fmt.Errorf("store: count due: %w", err)
 	}
 	return cs, counts, total, nil
+}
+
+// scope adds f's jurisdictions, procedure and office to a query's
+// conditions; the deadline watch and the pending-calendar list share it.
+func (f DueFilter) scope(conds []string, args []any) ([]string, []any, error) {
+	var scopes []string
+	for _, d := range f.Divisions {
+		if !isDivisionCode(d) {
+			return nil, nil, fmt.Errorf("%w: division %q is not a six-digit code", ErrInvalid, d)
+		}
+		p := divisionPrefix(d)
+		if p == "" {
+			scopes = nil
+			break
+		}
+		scopes = append(scopes, `office LIKE ?`)
+		args = append(args, p+"%")
+	}
+	if len(scopes) > 0 {
+		conds = append(conds, "("+strings.Join(scopes, " OR ")+")")
+	}
+	if f.Procedure != "" {
+		conds = append(conds, `procedure_id = ?`)
+		args = append(args, f.Procedure)
+	}
+	if f.Office != "" {
+		conds = append(conds, `office = ?`)
+		args = append(args, f.Office)
+	}
+	return conds, args, nil
 }

@@ -24,29 +24,9 @@ func (db *DB) ListPendingCalendar(ctx context.Context, f DueFilter, p Page) ([]C
 	}
 	conds := []string{`status = 'open'`, `state LIKE ?`}
 	args := []any{pendingCalendarMark}
-	var scopes []string
-	for _, d := range f.Divisions {
-		if !isDivisionCode(d) {
-			return nil, 0, fmt.Errorf("store: list pending calendar: %w: division %q is not a six-digit code", ErrInvalid, d)
-		}
-		pre := divisionPrefix(d)
-		if pre == "" {
-			scopes = nil
-			break
-		}
-		scopes = append(scopes, `office LIKE ?`)
-		args = append(args, pre+"%")
-	}
-	if len(scopes) > 0 {
-		conds = append(conds, "("+strings.Join(scopes, " OR ")+")")
-	}
-	if f.Procedure != "" {
-		conds = append(conds, `procedure_id = ?`)
-		args = append(args, f.Procedure)
-	}
-	if f.Office != "" {
-		conds = append(conds, `office = ?`)
-		args = append(args, f.Office)
+	conds, args, err := f.scope(conds, args)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list pending calendar: %w", err)
 	}
 	where := strings.Join(conds, " AND ")
 	cs, total, err := db.list(ctx, listQuery{
