@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/text/width"
 
+	"civilflow/divisions"
 	"civilflow/procedures"
 	"civilflow/store"
 	"civilflow/workflows"
@@ -60,8 +61,9 @@ var (
 	// orgDirectCategories may register without a sponsoring unit (2016 reform
 	// policy; the regulations' own wording is not yet amended).
 	orgDirectCategories = []string{"industry-association", "science-technology", "charity", "community-service"}
-	// orgLocalBannedWords may not appear in the name of a local organization.
-	orgLocalBannedWords = []string{"中国", "全国", "中华"}
+	// orgLocalBannedWords may not begin the name of a local organization
+	// (冠以); inside it they may qualify the field (民政部令第69号).
+	orgLocalBannedWords = []string{"中国", "全国", "中华", "国际", "世界"}
 	// orgCategoryNames name the categories of direct registration in messages.
 	orgCategoryNames = map[string]procedures.Text{
 		"industry-association": {Zh: "行业协会商会类", En: "industry associations and chambers of commerce"},
@@ -74,6 +76,9 @@ var (
 // orgReformOpinion is the policy that introduced direct registration.
 const orgReformOpinion = "《关于改革社会组织管理制度促进社会组织健康有序发展的意见》（2016年）"
 
+// orgNameRules are the Ministry's rules on the names of all three kinds.
+const orgNameRules = "社会组织名称管理办法（民政部令第69号）第八条"
+
 // orgNationalOffice is the Ministry's division: only an organization it
 // registers is national (全国性).
 const orgNationalOffice = "000000"
@@ -84,20 +89,27 @@ func init() {
 			run: checkOrgSponsoringUnit},
 		"social-group-members": {basis: "社会团体登记管理条例第十条第一款第（一）项", run: checkOrgMembers},
 		"social-group-funds":   {basis: "社会团体登记管理条例第十条第一款第（五）项", run: checkSocialGroupFunds},
-		"social-group-name": {basis: "社会团体登记管理条例第十条第一款第（二）项、第二款",
+		"social-group-name": {basis: "社会团体登记管理条例第十条第一款第（二）项、第二款；" + orgNameRules,
 			run: checkOrgName(orgSocialGroup)},
 		"social-group-unique-scope": {basis: "社会团体登记管理条例第十三条第（二）项", run: checkOrgUniqueScope(orgSocialGroup)},
+		"org-legal-representative": {basis: "社会团体登记管理条例第十二条第三款",
+			run: checkOrgRepresentative(orgSocialGroup, []string{store.VariantSocialGroup})},
 
 		"social-service-organization-sponsoring-unit": {basis: "民办非企业单位登记管理暂行条例第八条；" + orgReformOpinion,
 			run: checkOrgSponsoringUnit},
 		"social-service-organization-funds":        {basis: "民办非企业单位登记管理暂行条例第八条", run: checkOrgStartUpFunds},
-		"social-service-organization-name":         {basis: "民办非企业单位登记管理暂行条例第八条", run: checkOrgName(orgSocialService)},
+		"social-service-organization-name":         {basis: "民办非企业单位登记管理暂行条例第八条；" + orgNameRules, run: checkOrgName(orgSocialService)},
 		"social-service-organization-unique-scope": {basis: "民办非企业单位登记管理暂行条例第十一条", run: checkOrgUniqueScope(orgSocialService)},
 
 		"foundation-registration-authority": {basis: "基金会管理条例第六条", run: checkFoundationAuthority},
 		"foundation-sponsoring-unit":        {basis: "基金会管理条例第七条、第九条；" + orgReformOpinion, run: checkOrgSponsoringUnit},
 		"foundation-initial-funds":          {basis: "基金会管理条例第八条第（二）项", run: checkFoundationFunds},
-		"foundation-name":                   {basis: "基金会管理条例第八条第（三）项", run: checkOrgName(orgFoundation)},
+		"foundation-name":                   {basis: "基金会管理条例第八条第（三）项；" + orgNameRules, run: checkOrgName(orgFoundation)},
+		"foundation-legal-representative": {basis: "基金会管理条例第二十三条第一款",
+			run: checkOrgRepresentative(orgFoundation, nil)},
+
+		"org-charity-application": {basis: "慈善法第十条第一款", run: checkCharityApplication},
+		"charity-purpose":         {basis: "慈善法第三条、第九条第（一）项、第（二）项", run: checkCharityPurpose},
 	} {
 		checkers[name] = c
 	}
@@ -132,6 +144,15 @@ type orgForm struct {
 		PaidInCash bool    `json:"paidInCash"`
 	} `json:"funds"`
 	Fundraising string `json:"fundraising"` // foundations: public or non-public
+	// LegalRepresentativeAbroad: a foundation's representative is not a
+	// mainland resident (基金会管理条例第六条第二款第（二）项).
+	LegalRepresentativeAbroad bool `json:"legalRepresentativeAbroad"`
+	// Charity is set when the organization applies to register as a
+	// charity (慈善法第十条).
+	Charity *struct {
+		NonProfit bool     `json:"nonProfit"`
+		Purposes  []string `json:"purposes"`
+	} `json:"charity"`
 }
 
 func parseOrgForm(raw json.RawMessage) (orgForm, error) {
@@ -294,18 +315,48 @@ func checkFoundationFunds(_ context.Context, e *checkEnv) ([]procedures.Text, er
 	return out, nil
 }
 
+// checkFoundationAuthority applies 基金会管理条例第六条: the Ministry
+// registers national public-fundraising foundations, those whose legal
+// representative is not a mainland resident, and non-public ones with an
+// initial fund over 20 million whose founders apply to it; a province
+// registers every other. Any other office has no jurisdiction. Each
+// answer names the office to apply to (行政许可法第三十二条第一款第（二）项).
 func checkFoundationAuthority(_ context.Context, e *checkEnv) ([]procedures.Text, error) {
-	if procedures.OfficeAt(e.in.Office, procedures.LevelProvince) == e.in.Office || e.in.Office == orgNationalOffice {
-		return nil, nil
+	province := procedures.OfficeAt(e.in.Office, procedures.LevelProvince)
+	if e.in.Office != orgNationalOffice && province != e.in.Office {
+		return []procedures.Text{orgText(
+			fmt.Sprintf("基金会由国务院民政部门或者省、自治区、直辖市人民政府民政部门登记，本机关（%s）无登记管辖权，请向省级民政部门（%s）申请", e.in.Office, province),
+			fmt.Sprintf("foundations are registered by the Ministry of Civil Affairs or a provincial civil-affairs department; this office (%s) has no jurisdiction: apply to the provincial department (%s)", e.in.Office, province))}, nil
 	}
-	return []procedures.Text{orgText(
-		fmt.Sprintf("基金会由国务院民政部门或者省、自治区、直辖市人民政府民政部门登记，本机关（%s）无登记管辖权，请向省级民政部门申请", e.in.Office),
-		fmt.Sprintf("foundations are registered by the Ministry of Civil Affairs or a provincial civil-affairs department; this office (%s) has no jurisdiction: apply to the provincial department", e.in.Office))}, nil
+	f, err := parseOrgForm(e.in.Form)
+	if err != nil {
+		return nil, err
+	}
+	over := orgNumberParam(e, "ministryNonPublicFundOver", 20_000_000)
+	if e.in.Office == orgNationalOffice {
+		if f.Fundraising == "public" || f.LegalRepresentativeAbroad || f.Funds.Amount > over {
+			return nil, nil
+		}
+		return []procedures.Text{orgText(
+			fmt.Sprintf("原始基金%s元、非由非内地居民担任法定代表人的非公募基金会由省级民政部门登记（原始基金超过%s元的方可向国务院民政部门申请），请向拟设立地的省级民政部门申请",
+				orgYuan(f.Funds.Amount), orgYuan(over)),
+			fmt.Sprintf("a non-public foundation with an initial fund of %s yuan and a mainland legal representative is registered by a provincial department (only one over %s yuan may apply to the Ministry): apply to the province",
+				orgYuan(f.Funds.Amount), orgYuan(over)))}, nil
+	}
+	if f.LegalRepresentativeAbroad {
+		return []procedures.Text{orgText(
+			"拟由非内地居民担任法定代表人的基金会由国务院民政部门登记，请向民政部（000000）申请",
+			"a foundation whose legal representative is not a mainland resident is registered by the Ministry of Civil Affairs: apply to the Ministry (000000)")}, nil
+	}
+	return nil, nil
 }
 
-// checkOrgName applies the name rules of a variant: a word for its
-// organizational form, no words reserved for national bodies in a local
-// organization's name, and no name already registered in the area.
+// checkOrgName applies the name rules of a variant (社会组织名称管理办法
+// 第八条): a local organization's name begins with the name of its
+// office's division and ends with a word for its organizational form;
+// words reserved for national bodies may not head a local name (冠以),
+// though inside it they may qualify the field (上海市中国画研究会); and no
+// name is registered twice in the area.
 func checkOrgName(v orgVariant) func(context.Context, *checkEnv) ([]procedures.Text, error) {
 	return func(ctx context.Context, e *checkEnv) ([]procedures.Text, error) {
 		f, err := parseOrgForm(e.in.Form)
@@ -315,18 +366,27 @@ func checkOrgName(v orgVariant) func(context.Context, *checkEnv) ([]procedures.T
 		name := strings.TrimSpace(f.Organization.Name)
 		var out []procedures.Text
 		words := orgWordsParam(e, "nameTypeWords", v.typeWords)
-		if !slices.ContainsFunc(words, func(w string) bool { return strings.Contains(name, w) }) {
+		if !slices.ContainsFunc(words, func(w string) bool { return strings.HasSuffix(name, w) }) {
 			out = append(out, orgText(
-				fmt.Sprintf("名称“%s”未含有表明%s组织形式的字样（%s）", name, v.name.Zh, strings.Join(words, "、")),
-				fmt.Sprintf("the name %q lacks a word for the form of a %s (%s)", name, v.name.En, strings.Join(words, ", "))))
+				fmt.Sprintf("名称“%s”未以表明%s组织形式的字样结尾（%s）", name, v.name.Zh, strings.Join(words, "、")),
+				fmt.Sprintf("the name %q does not end with a word for the form of a %s (%s)", name, v.name.En, strings.Join(words, ", "))))
 		}
 		if e.in.Office != orgNationalOffice {
 			for _, w := range orgWordsParam(e, "prohibitedNameWords", orgLocalBannedWords) {
-				if strings.Contains(name, w) {
+				if strings.HasPrefix(name, w) {
 					out = append(out, orgText(
-						fmt.Sprintf("地方性%s的名称不得使用“%s”字样", v.name.Zh, w),
-						fmt.Sprintf("the name of a local %s may not use %q", v.name.En, w)))
+						fmt.Sprintf("地方性%s的名称不得冠以“%s”字样", v.name.Zh, w),
+						fmt.Sprintf("the name of a local %s may not begin with %q", v.name.En, w)))
 				}
+			}
+			region, err := orgRegionNames(e.in.Office)
+			if err != nil {
+				return nil, err
+			}
+			if !slices.ContainsFunc(region, func(r string) bool { return strings.HasPrefix(name, r) }) {
+				out = append(out, orgText(
+					fmt.Sprintf("名称“%s”应当以登记管理机关所在行政区划名称“%s”开头", name, region[0]),
+					fmt.Sprintf("the name %q must begin with the name of the registering office's division, %s", name, region[0])))
 			}
 		}
 		registered, err := e.a.Store.RegisteredOrganizations(ctx, e.in.Office, "")
@@ -344,6 +404,97 @@ func checkOrgName(v orgVariant) func(context.Context, *checkEnv) ([]procedures.T
 	}
 }
 
+// orgRegionNames are the ways a name may begin with the office's
+// division, the full name first: 北京市朝阳区, 朝阳区, and for a province
+// or a municipality its name without the suffix (北京, 广东).
+func orgRegionNames(office string) ([]string, error) {
+	t, err := divisions.Default()
+	if err != nil {
+		return nil, err
+	}
+	names := []string{t.FullName(office)}
+	if d, ok := t.Lookup(office); ok {
+		if d.Name != names[0] {
+			names = append(names, d.Name)
+		}
+		if d.Level == divisions.LevelProvince {
+			for _, suffix := range []string{"维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市"} {
+				if short, ok := strings.CutSuffix(d.Name, suffix); ok && short != "" {
+					names = append(names, short)
+					break
+				}
+			}
+		}
+	}
+	return names, nil
+}
+
+// checkOrgRepresentative looks up the registry for an organization the
+// intended legal representative already represents: of the given
+// variants, or of any when variants is nil.
+func checkOrgRepresentative(v orgVariant, variants []string) func(context.Context, *checkEnv) ([]procedures.Text, error) {
+	return func(ctx context.Context, e *checkEnv) ([]procedures.Text, error) {
+		f, err := parseOrgForm(e.in.Form)
+		if err != nil {
+			return nil, err
+		}
+		lr := f.Organization.LegalRepresentative
+		held, err := e.a.Store.OrganizationsRepresentedBy(ctx, lr.IDNumber)
+		if err != nil {
+			return nil, err
+		}
+		var out []procedures.Text
+		for _, o := range held {
+			if o.CaseID == e.in.CaseID || (variants != nil && !slices.Contains(variants, o.Variant)) {
+				continue
+			}
+			out = append(out, orgText(
+				fmt.Sprintf("拟任法定代表人%s已担任%s（统一社会信用代码%s）的法定代表人，%s的法定代表人不得同时担任其他%s的法定代表人",
+					lr.Name, o.Name, o.UnifiedCode, v.name.Zh, orgOtherKind(variants, v).Zh),
+				fmt.Sprintf("the intended legal representative %s already represents %s (unified code %s); a %s's legal representative may not represent another %s",
+					lr.Name, o.Name, o.UnifiedCode, v.name.En, orgOtherKind(variants, v).En)))
+		}
+		return out, nil
+	}
+}
+
+func orgOtherKind(variants []string, v orgVariant) procedures.Text {
+	if variants == nil {
+		return orgText("组织", "organization")
+	}
+	return v.name
+}
+
+// checkCharityApplication holds when the founders apply to register the
+// organization as a charity; it picks the charity's way and time limit.
+func checkCharityApplication(_ context.Context, e *checkEnv) ([]procedures.Text, error) {
+	f, err := parseOrgForm(e.in.Form)
+	if err != nil {
+		return nil, err
+	}
+	if f.Charity != nil {
+		return nil, nil
+	}
+	return []procedures.Text{orgText("未申请登记为慈善组织", "not applying to register as a charity")}, nil
+}
+
+// checkCharityPurpose: a charity has charitable activity as its purpose
+// and does not seek profit (慈善法第九条第（一）项、第（二）项).
+func checkCharityPurpose(_ context.Context, e *checkEnv) ([]procedures.Text, error) {
+	f, err := parseOrgForm(e.in.Form)
+	if err != nil {
+		return nil, err
+	}
+	var out []procedures.Text
+	if f.Charity == nil || len(f.Charity.Purposes) == 0 {
+		out = append(out, orgText("未说明慈善法第三条所列的慈善活动宗旨", "no charitable purpose of 慈善法 art. 3 is stated"))
+	}
+	if f.Charity == nil || !f.Charity.NonProfit {
+		out = append(out, orgText("慈善组织应当不以营利为目的", "a charity may not seek profit"))
+	}
+	return out, nil
+}
+
 // orgNormalField folds full-width letters and digits and drops spaces, so
 // that the same field written two ways compares equal.
 func orgNormalField(s string) string {
@@ -352,7 +503,10 @@ func orgNormalField(s string) string {
 
 // checkOrgUniqueScope looks up the registry for an organization of the same
 // variant in the same area whose field of activity is the same as the
-// applicant's, or contains it or is contained in it (similar).
+// applicant's, or contains it or is contained in it (similar). It is a
+// finding for the registrar, not a ground: the law refuses only a body
+// the registrar judges unnecessary (没有必要成立), so the definitions route
+// it to review, listing the similar ones.
 func checkOrgUniqueScope(v orgVariant) func(context.Context, *checkEnv) ([]procedures.Text, error) {
 	return func(ctx context.Context, e *checkEnv) ([]procedures.Text, error) {
 		f, err := parseOrgForm(e.in.Form)
@@ -372,8 +526,8 @@ func checkOrgUniqueScope(v orgVariant) func(context.Context, *checkEnv) ([]proce
 			of := orgNormalField(o.Field)
 			if of == field || strings.Contains(of, field) || strings.Contains(field, of) {
 				out = append(out, orgText(
-					fmt.Sprintf("本行政区域内已有业务范围相同或者相似的%s：%s（统一社会信用代码%s，业务领域“%s”）", v.name.Zh, o.Name, o.UnifiedCode, o.Field),
-					fmt.Sprintf("a %s with the same or a similar scope is already registered in this area: %s (unified code %s, field %q)", v.name.En, o.Name, o.UnifiedCode, o.Field)))
+					fmt.Sprintf("本行政区域内已有业务范围相同或者相似的%s：%s（统一社会信用代码%s，业务领域“%s”），请登记管理机关判断有无必要成立", v.name.Zh, o.Name, o.UnifiedCode, o.Field),
+					fmt.Sprintf("a %s with the same or a similar scope is already registered in this area: %s (unified code %s, field %q); the registrar judges whether the new one is necessary", v.name.En, o.Name, o.UnifiedCode, o.Field)))
 			}
 		}
 		return out, nil
@@ -396,7 +550,8 @@ func issueOrgCertificate(v orgVariant) issuer {
 		org, err := a.Store.RegisterOrganization(ctx, store.Organization{
 			Name: strings.TrimSpace(f.Organization.Name), Variant: v.id, Field: strings.TrimSpace(f.Organization.Field),
 			Scope: f.Organization.Scope, Area: in.Office, Domicile: f.Organization.Domicile,
-			LegalRepresentative: f.Organization.LegalRepresentative.Name, SponsoringUnit: sponsor,
+			LegalRepresentative:   f.Organization.LegalRepresentative.Name,
+			LegalRepresentativeID: f.Organization.LegalRepresentative.IDNumber, SponsoringUnit: sponsor,
 			Funds: int64(f.Funds.Amount), RegisteredOn: in.OnDay, CaseID: in.CaseID,
 		})
 		if err != nil {

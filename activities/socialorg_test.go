@@ -222,11 +222,13 @@ func eventsOf(st workflows.CaseState, prefix string) []workflows.Event {
 	return out
 }
 
-// TestSocialGroupCorrectionStandsClockStill: received Mon 2026-06-01, the
+// TestW8CorrectionRestartsTheSixtyDays: received Mon 2026-06-01, the
 // 60-day decision clock ends 2026-07-31; the correction notice of 06-03
-// stops it with 58 days left, the resubmission of 06-15 restarts it, so its
-// last day moves by the 12 days spent in correction, to 2026-08-12.
-func TestSocialGroupCorrectionStandsClockStill(t *testing.T) {
+// stops it, and the resubmission of 06-15 starts the 60 days again, since
+// they run from receipt of all valid documents (社会团体登记管理条例第十二条
+// 第一款: 自收到…全部有效文件之日起60日内): last day 2026-08-14, not the
+// 2026-08-12 a clock resuming with its 58 days left would give.
+func TestW8CorrectionRestartsTheSixtyDays(t *testing.T) {
 	f := newOrgFixture(t, "2026-06-01")
 	var received, correcting, resumed workflows.CaseState
 	var silent, byFounder, noOpinion, notice, resubmitByRegistrar, resubmit, register *string
@@ -272,12 +274,13 @@ func TestSocialGroupCorrectionStandsClockStill(t *testing.T) {
 		c.SuspendedSince != "2026-06-03" || correcting.Deadlines[0].Active {
 		t.Fatalf("in correction: stage %s clock %+v deadlines %+v", correcting.Stage, c, correcting.Deadlines)
 	}
-	if c := decisionClock(t, resumed); resumed.Stage != "review" || c.Status != workflows.ClockRunning || c.LastDay != "2026-08-12" {
+	if c := decisionClock(t, resumed); resumed.Stage != "review" || c.Status != workflows.ClockRunning ||
+		c.StartedOn != "2026-06-15" || c.LastDay != "2026-08-14" {
 		t.Fatalf("after resubmission: stage %s clock %+v", resumed.Stage, c)
 	}
-	before, after := calendar.MustParseDate("2026-07-31"), calendar.MustParseDate(decisionClock(t, resumed).LastDay)
-	if moved, spent := before.DaysUntil(after), calendar.MustParseDate("2026-06-03").DaysUntil(calendar.MustParseDate("2026-06-15")); moved != spent {
-		t.Fatalf("last day moved %d days for %d days in correction", moved, spent)
+	if r := eventsOf(resumed, "clock-restart:registration-decision"); len(r) != 1 || dayOf(r[0]) != "2026-06-15 10:00" ||
+		len(eventsOf(resumed, "clock-resume:")) != 0 {
+		t.Fatalf("restart events %+v", r)
 	}
 
 	if st.Outcome != procedures.OutcomeApproved || decisionClock(t, st).Status != workflows.ClockMet || len(st.Documents) != 2 {
@@ -366,7 +369,8 @@ func TestOrganizationChecksReadParams(t *testing.T) {
 	form := orgForm(store.VariantSocialGroup)
 	form["funds"] = map[string]any{"amount": 50000}
 	form["organization"].(map[string]any)["name"] = "中国摄影家协会"
-	if got := run("110105", nil, form, "social-group-funds", "social-group-name"); len(got) != 1 || !strings.Contains(got[0].Message.Zh, "不得使用“中国”") {
+	if got := run("110105", nil, form, "social-group-funds", "social-group-name"); len(got) != 2 || !strings.Contains(got[0].Message.Zh, "不得冠以“中国”") ||
+		!strings.Contains(got[1].Message.Zh, "北京市朝阳区") {
 		t.Fatalf("local, national defaults: %+v", got)
 	}
 	// National: the national minimum applies, and the name may say 中国.

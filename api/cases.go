@@ -19,6 +19,7 @@ import (
 
 	"civilflow/auth"
 	"civilflow/divisions"
+	"civilflow/procedures"
 	"civilflow/store"
 	"civilflow/workflows"
 )
@@ -117,9 +118,17 @@ func (d *Deps) submitCase(ctx context.Context, in *SubmitCaseRequest) (*CaseResp
 		return nil, huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{
 			Location: "body.procedure", Message: "unknown procedure; see GET /v1/procedures", Value: in.Body.Procedure})
 	}
-	if div, ok := d.Divisions.Lookup(in.Body.Office); !ok || div.Level == divisions.LevelNation {
+	div, ok := d.Divisions.Lookup(in.Body.Office)
+	if !ok {
 		return nil, huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{
 			Location: "body.office", Message: "not a known division code (GB/T 2260)", Value: in.Body.Office})
+	}
+	// The Ministry (000000) takes only the procedures that say so, e.g.
+	// national social organizations (社会团体登记管理条例第七条).
+	if level := officeLevel(div.Level); !proc.TakesOffice(level) {
+		return nil, huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{
+			Location: "body.office", Message: fmt.Sprintf("offices at the %s level do not take %s applications", level, proc.ID),
+			Value: in.Body.Office})
 	}
 	if err := checkFormText("body.form", in.Body.Form); err != nil {
 		return nil, err
@@ -457,4 +466,17 @@ func partiesOf(form []byte, min, max int) ([]workflows.Party, error) {
 		seen[f.Applicants[i].IDNumber] = true
 	}
 	return f.Applicants, nil
+}
+
+// officeLevel names a division's level as procedure definitions do.
+func officeLevel(l divisions.Level) string {
+	switch l {
+	case divisions.LevelNation:
+		return procedures.OfficeNation
+	case divisions.LevelProvince:
+		return procedures.OfficeProvince
+	case divisions.LevelPrefecture:
+		return procedures.OfficePrefecture
+	}
+	return procedures.OfficeCounty
 }

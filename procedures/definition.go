@@ -44,6 +44,28 @@ const (
 	LevelNation     = "nation"
 )
 
+// Levels of office in Definition.OfficeLevels.
+const (
+	OfficeCounty     = "county"
+	OfficePrefecture = "prefecture"
+	OfficeProvince   = "province"
+	OfficeNation     = "nation"
+)
+
+// TakesOffice reports whether an office at level (one of the Office*
+// names) takes applications of the procedure.
+func (d *Definition) TakesOffice(level string) bool {
+	if len(d.OfficeLevels) == 0 {
+		return level != OfficeNation
+	}
+	for _, l := range d.OfficeLevels {
+		if l == level {
+			return true
+		}
+	}
+	return false
+}
+
 // OfficeAt returns the division whose roles act at level for a case handled
 // by office: the office itself, or its prefecture, province or the nation.
 func OfficeAt(office, level string) string {
@@ -78,8 +100,17 @@ type Definition struct {
 	Nature       string          `json:"nature" yaml:"nature"` // e.g. administrative-confirmation
 	LegalBasis   []string        `json:"legalBasis" yaml:"legalBasis"`
 	Applicants   Count           `json:"applicants" yaml:"applicants"`
+	// OfficeLevels lists the levels of office that take applications of
+	// this procedure (county, prefecture, province, nation); empty means
+	// the local offices, not the Ministry (000000). Which office is
+	// competent for a given applicant is a check of the procedure's own.
+	OfficeLevels []string `json:"officeLevels,omitempty" yaml:"officeLevels"`
 	Form         json.RawMessage `json:"form" yaml:"-"` // JSON Schema of the application form
 	Params       map[string]any  `json:"params,omitempty" yaml:"params"`
+	// ParamBounds are the national limits of params that localities may
+	// set: a local value may not go below Min (a national floor such as
+	// the marriage ages) or above Max. Loading refuses a value outside.
+	ParamBounds map[string]Bound `json:"paramBounds,omitempty" yaml:"paramBounds"`
 	AppealNotice Text            `json:"appealNotice" yaml:"appealNotice"`
 	Start        string          `json:"start" yaml:"start"`
 	Stages       []Stage         `json:"stages" yaml:"stages"`
@@ -146,6 +177,13 @@ func (d *Definition) Clock(name string) (Clock, bool) {
 		}
 	}
 	return Clock{}, false
+}
+
+// Bound is the national range of a numeric param, with the law that sets it.
+type Bound struct {
+	Min   *float64 `json:"min,omitempty" yaml:"min"`
+	Max   *float64 `json:"max,omitempty" yaml:"max"`
+	Basis string   `json:"basis" yaml:"basis"`
 }
 
 // Count bounds how many applicants (parties) a case has.
@@ -265,6 +303,22 @@ type Action struct {
 	AmendsForm bool   `json:"amendsForm,omitempty" yaml:"amendsForm"`
 	Effect     string `json:"effect,omitempty" yaml:"effect"` // a named registry effect applied when taken
 	Basis      string `json:"basis,omitempty" yaml:"basis"`
+	// Amount: the action states a sum the officer sets (核定金额), which
+	// later checks and documents of the case read.
+	Amount *AmountRule `json:"amount,omitempty" yaml:"amount"`
+}
+
+// AmountRule says what sum of money an action carries: whether it must,
+// and the params (yuan, local values allowed) it may not exceed. The
+// amount is the officer's to set within the rules, not the declaration's.
+type AmountRule struct {
+	Required bool `json:"required,omitempty" yaml:"required"`
+	// MaxParams name the params the amount may not exceed (a cap per
+	// application, the limit of what a township may approve or pay first).
+	MaxParams []string `json:"maxParams,omitempty" yaml:"maxParams"`
+	// AllowZero lets the amount be 0 (nothing granted, e.g. a payment made
+	// first that the county does not recognise).
+	AllowZero bool `json:"allowZero,omitempty" yaml:"allowZero"`
 }
 
 // Timer is a statutory period during a stage.
@@ -329,4 +383,13 @@ func (s Stage) targets() []string {
 	}
 	add(s.Next)
 	return out
+}
+
+// ActionBasis is the legal basis an action records: its own, else that of
+// the stage it is taken at, so that no decision goes without one.
+func ActionBasis(s Stage, a Action) string {
+	if a.Basis != "" {
+		return a.Basis
+	}
+	return s.Basis
 }

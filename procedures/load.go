@@ -185,6 +185,13 @@ func Validate(d *Definition, cat Catalog) error {
 	if d.Applicants.Min < 1 || d.Applicants.Max < d.Applicants.Min {
 		fail("applicants: need 1 <= min <= max")
 	}
+	for _, l := range d.OfficeLevels {
+		switch l {
+		case OfficeCounty, OfficePrefecture, OfficeProvince, OfficeNation:
+		default:
+			fail("officeLevels: unknown level %q (county, prefecture, province or nation)", l)
+		}
+	}
 	stages := map[string]Stage{}
 	for _, s := range d.Stages {
 		if s.ID == "" {
@@ -267,6 +274,16 @@ func Validate(d *Definition, cat Catalog) error {
 				fail("stage %q: timer: %v", st.ID, err)
 			}
 		}
+		for _, a := range st.Actions {
+			if a.Amount == nil {
+				continue
+			}
+			for _, p := range a.Amount.MaxParams {
+				if err := checkAmountParam(d.Params, p); err != nil {
+					fail("stage %q: action %q: amount: %v", st.ID, a.ID, err)
+				}
+			}
+		}
 	}
 	for _, c := range d.Clocks {
 		if err := checkLengthParam(d.Params, c.LengthParam, c.Length); err != nil {
@@ -278,6 +295,7 @@ func Validate(d *Definition, cat Catalog) error {
 			}
 		}
 	}
+	errs = append(errs, checkParamBounds(d.Params, d.ParamBounds)...)
 	if len(errs) == 0 {
 		errs = append(errs, checkGraph(d, stages)...)
 	}

@@ -17,7 +17,8 @@ func init() {
 		"social-group-unique-scope",
 		"social-service-organization-sponsoring-unit", "social-service-organization-funds",
 		"social-service-organization-name", "social-service-organization-unique-scope",
-		"foundation-registration-authority", "foundation-sponsoring-unit", "foundation-initial-funds", "foundation-name")
+		"foundation-registration-authority", "foundation-sponsoring-unit", "foundation-initial-funds", "foundation-name",
+		"org-legal-representative", "foundation-legal-representative", "org-charity-application", "charity-purpose")
 	testCatalog.Documents = append(testCatalog.Documents,
 		"social-group-registration-certificate", "social-service-organization-registration-certificate",
 		"foundation-registration-certificate", "registration-announcement")
@@ -51,13 +52,22 @@ func TestSocialOrganizationDefinitions(t *testing.T) {
 			t.Fatalf("%s not loaded", id)
 		}
 		intake, _ := p.Stage("intake")
-		if intake.Timer == nil || intake.Timer.Length != 5 || intake.Timer.Unit != "working-days" || intake.Timer.OnExpiry != "conditions" {
+		if intake.Timer == nil || intake.Timer.Length != 5 || intake.Timer.Unit != "working-days" || intake.Timer.OnExpiry != "accepted" {
 			t.Errorf("%s: intake timer %+v", id, intake.Timer)
 		}
 		c, ok := p.Clock("registration-decision")
 		if !ok || c.Length != 60 || c.Unit != "calendar-days" || c.StartsAt != "intake" ||
-			len(c.SuspendedIn) != 1 || c.SuspendedIn[0] != "correction" {
+			len(c.SuspendedIn) != 1 || c.SuspendedIn[0] != "correction" || len(c.RestartsAt) != 1 || c.RestartsAt[0] != "corrected" {
 			t.Errorf("%s: decision clock %+v", id, c)
+		}
+		if cc, ok := p.Clock("charity-registration-decision"); !ok || cc.Length != 30 || cc.StartsAt != "charity-conditions" {
+			t.Errorf("%s: charity clock %+v", id, cc)
+		}
+		if corr, _ := p.Stage("correction"); len(corr.Actions) == 0 || !corr.Actions[0].AmendsForm || corr.Actions[0].Next != "corrected" {
+			t.Errorf("%s: resubmission %+v", id, corr.Actions)
+		}
+		if !p.TakesOffice(OfficeNation) || !p.TakesOffice(OfficeCounty) {
+			t.Errorf("%s: office levels %v", id, p.OfficeLevels)
 		}
 		if p.Nature != "administrative-licence" || p.AppealNotice.Zh == "" {
 			t.Errorf("%s: nature %q appeal notice %+v", id, p.Nature, p.AppealNotice)

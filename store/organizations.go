@@ -47,11 +47,14 @@ type Organization struct {
 	Area                string
 	Domicile            string
 	LegalRepresentative string
-	SponsoringUnit      string // "" when registered directly
-	Funds               int64
-	RegisteredOn        string
-	CaseID              string
-	Status              string // one of the Organization* statuses
+	// LegalRepresentativeID is the representative's ID number; "" for
+	// organizations recorded before it was kept.
+	LegalRepresentativeID string
+	SponsoringUnit        string // "" when registered directly
+	Funds                 int64
+	RegisteredOn          string
+	CaseID                string
+	Status                string // one of the Organization* statuses
 }
 
 // RegisterOrganization records a newly registered organization and gives
@@ -99,9 +102,10 @@ RETURNING last`)
 			return err
 		}
 		_, err = tx.exec(ctx, `INSERT INTO organizations (unified_code, name, variant, field, scope, area, domicile,
-legal_representative, sponsoring_unit, funds, registered_on, case_id, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+legal_representative, legal_representative_id, sponsoring_unit, funds, registered_on, case_id, status)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			out.UnifiedCode, out.Name, out.Variant, out.Field, out.Scope, out.Area, out.Domicile,
-			out.LegalRepresentative, out.SponsoringUnit, out.Funds, out.RegisteredOn, out.CaseID, out.Status)
+			out.LegalRepresentative, out.LegalRepresentativeID, out.SponsoringUnit, out.Funds, out.RegisteredOn, out.CaseID, out.Status)
 		return err
 	})
 	if err != nil {
@@ -148,13 +152,37 @@ func (db *DB) RegisteredOrganizations(ctx context.Context, area, variant string)
 	return out, rows.Err()
 }
 
+// OrganizationsRepresentedBy lists the registered organizations, of any
+// variant and area, whose legal representative has the ID number id,
+// oldest first.
+func (db *DB) OrganizationsRepresentedBy(ctx context.Context, id string) ([]Organization, error) {
+	if strings.TrimSpace(id) == "" {
+		return nil, nil
+	}
+	rows, err := db.conn().query(ctx, `SELECT `+organizationColumns+` FROM organizations
+WHERE legal_representative_id = ? AND status = 'registered' ORDER BY registered_on, id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: organizations represented by a person: %w", err)
+	}
+	defer rows.Close()
+	var out []Organization
+	for rows.Next() {
+		o, err := scanOrganization(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: organizations represented by a person: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
 const organizationColumns = `unified_code, name, variant, field, scope, area, domicile, legal_representative,
-sponsoring_unit, funds, registered_on, case_id, status`
+legal_representative_id, sponsoring_unit, funds, registered_on, case_id, status`
 
 func scanOrganization(s scanner) (Organization, error) {
 	var o Organization
 	err := s.Scan(&o.UnifiedCode, &o.Name, &o.Variant, &o.Field, &o.Scope, &o.Area, &o.Domicile, &o.LegalRepresentative,
-		&o.SponsoringUnit, &o.Funds, &o.RegisteredOn, &o.CaseID, &o.Status)
+		&o.LegalRepresentativeID, &o.SponsoringUnit, &o.Funds, &o.RegisteredOn, &o.CaseID, &o.Status)
 	return o, err
 }
 
