@@ -93,28 +93,28 @@ const (
 
 // Definition is one procedure: its form, checks, stages and transitions.
 type Definition struct {
-	ID           string          `json:"id" yaml:"id"`
-	Code         string          `json:"code" yaml:"code"` // short prefix of case IDs, e.g. MAR
-	Version      int             `json:"version" yaml:"version"`
-	Title        Text            `json:"title" yaml:"title"`
-	Nature       string          `json:"nature" yaml:"nature"` // e.g. administrative-confirmation
-	LegalBasis   []string        `json:"legalBasis" yaml:"legalBasis"`
-	Applicants   Count           `json:"applicants" yaml:"applicants"`
+	ID         string   `json:"id" yaml:"id"`
+	Code       string   `json:"code" yaml:"code"` // short prefix of case IDs, e.g. MAR
+	Version    int      `json:"version" yaml:"version"`
+	Title      Text     `json:"title" yaml:"title"`
+	Nature     string   `json:"nature" yaml:"nature"` // e.g. administrative-confirmation
+	LegalBasis []string `json:"legalBasis" yaml:"legalBasis"`
+	Applicants Count    `json:"applicants" yaml:"applicants"`
 	// OfficeLevels lists the levels of office that take applications of
 	// this procedure (county, prefecture, province, nation); empty means
 	// the local offices, not the Ministry (000000). Which office is
 	// competent for a given applicant is a check of the procedure's own.
-	OfficeLevels []string `json:"officeLevels,omitempty" yaml:"officeLevels"`
+	OfficeLevels []string        `json:"officeLevels,omitempty" yaml:"officeLevels"`
 	Form         json.RawMessage `json:"form" yaml:"-"` // JSON Schema of the application form
 	Params       map[string]any  `json:"params,omitempty" yaml:"params"`
 	// ParamBounds are the national limits of params that localities may
 	// set: a local value may not go below Min (a national floor such as
 	// the marriage ages) or above Max. Loading refuses a value outside.
-	ParamBounds map[string]Bound `json:"paramBounds,omitempty" yaml:"paramBounds"`
-	AppealNotice Text            `json:"appealNotice" yaml:"appealNotice"`
-	Start        string          `json:"start" yaml:"start"`
-	Stages       []Stage         `json:"stages" yaml:"stages"`
-	Clocks       []Clock         `json:"clocks,omitempty" yaml:"clocks"`
+	ParamBounds  map[string]Bound `json:"paramBounds,omitempty" yaml:"paramBounds"`
+	AppealNotice Text             `json:"appealNotice" yaml:"appealNotice"`
+	Start        string           `json:"start" yaml:"start"`
+	Stages       []Stage          `json:"stages" yaml:"stages"`
+	Clocks       []Clock          `json:"clocks,omitempty" yaml:"clocks"`
 }
 
 // Clock is a statutory time limit that spans stages (e.g. "decide within
