@@ -18,16 +18,20 @@ func (a *Activities) ComputeDeadline(_ context.Context, in workflows.DeadlineInp
 	if err != nil {
 		return workflows.DeadlineResult{}, temporal.NewNonRetryableApplicationError("bad start date", "BadInput", err)
 	}
-	d, err := a.Calendar.Count(from, in.Length, calendar.Unit(in.Unit))
+	// One snapshot for the whole count: a year loaded meanwhile waits for
+	// the next count rather than mixing two calendars in one answer.
+	cal := a.Calendar.ForDivision(in.Office)
+	d, err := cal.Count(from, in.Length, calendar.Unit(in.Unit))
 	if err != nil {
 		return workflows.DeadlineResult{}, calendarErr(err)
 	}
-	res := workflows.DeadlineResult{LastDay: d.Last.String(), NominalLastDay: d.Nominal.String(), Rule: d.Rule, CalendarVersion: d.CalendarVersion}
+	res := workflows.DeadlineResult{LastDay: d.Last.String(), NominalLastDay: d.Nominal.String(), Rule: d.Rule,
+		CalendarVersion: d.CalendarVersion, Provisional: d.ProvisionalReason}
 	befores := slices.Clone(in.Reminders)
 	slices.Sort(befores)
 	slices.Reverse(befores)
 	for _, before := range slices.Compact(befores) {
-		day, err := a.reminderDay(d.Last, before, calendar.Unit(in.Unit))
+		day, err := reminderDay(cal, d.Last, before, calendar.Unit(in.Unit))
 		if err != nil {
 			return workflows.DeadlineResult{}, calendarErr(err)
 		}
@@ -39,14 +43,14 @@ func (a *Activities) ComputeDeadline(_ context.Context, in workflows.DeadlineInp
 // reminderDay is the day `before` units ahead of the last day: for a
 // working-day period the before-th working day counting back, so people are
 // reminded on a day the office is open; otherwise calendar days.
-func (a *Activities) reminderDay(last calendar.Date, before int, unit calendar.Unit) (calendar.Date, error) {
+func reminderDay(cal *calendar.Calendar, last calendar.Date, before int, unit calendar.Unit) (calendar.Date, error) {
 	if unit != calendar.WorkingDays {
 		return last.AddDays(-before), nil
 	}
 	d := last
 	for left := 0; left < before; {
 		d = d.AddDays(-1)
-		ok, err := a.Calendar.IsWorkingDay(d)
+		ok, err := cal.IsWorkingDay(d)
 		if err != nil {
 			return d, err
 		}
@@ -66,7 +70,7 @@ func (a *Activities) CountRemaining(_ context.Context, in workflows.RemainingInp
 		return workflows.RemainingResult{}, temporal.NewNonRetryableApplicationError("bad date", "BadInput", err)
 	}
 	if calendar.Unit(in.Unit) == calendar.WorkingDays {
-		n, err := a.Calendar.WorkingDaysBetween(from, last)
+		n, err := a.Calendar.ForDivision(in.Office).WorkingDaysBetween(from, last)
 		if err != nil {
 			return workflows.RemainingResult{}, calendarErr(err)
 		}

@@ -56,6 +56,9 @@ func notifications(in workflows.RecordInput) []store.Notification {
 			holder(e, "urged", "催办 urged by "+e.ActorName+": "+e.Opinion)
 		case strings.HasPrefix(e.Action, "remind:"):
 			holder(e, "due-soon", "即将到期 due soon: "+e.Opinion)
+		case strings.HasPrefix(e.Action, workflows.ActionRecount) && strings.Contains(e.Opinion, "moved"):
+			// A provisional last day the holiday notice moved (M21).
+			parties(e, "deadline-moved", "期限重新计算 time limit recounted: "+e.Opinion)
 		case strings.HasPrefix(e.Action, "escalate:"):
 			add(e, "overdue", "", e.Role, e.Office, "已超期 overdue: "+e.Opinion)
 		case e.Action == workflows.ActionCopy:

@@ -80,7 +80,7 @@ func (c *Calendar) Count(from Date, n int, unit Unit) (Deadline, error) {
 	if n < 1 || n > MaxPeriod {
 		return Deadline{}, fmt.Errorf("calendar: period length %d is outside 1..%d", n, MaxPeriod)
 	}
-	dl := Deadline{From: from, N: n, Unit: unit, CalendarVersion: c.version}
+	dl := Deadline{From: from, N: n, Unit: unit, CalendarVersion: c.version + c.regionVersion()}
 	var err error
 	switch unit {
 	case CalendarDays:

@@ -808,34 +808,8 @@ func (c *caseRun) countDeadline(ctx workflow.Context, d *Deadline) error {
 	d.PendingCalendar = reason
 	if reason == "" {
 		d.LastDay, d.EndsAt, d.Rule, d.CalendarVersion = res.LastDay, endOfDay(res.LastDay), res.Rule, res.CalendarVersion
+		d.Provisional = res.Provisional
 		c.lastDay = res.LastDay
-	}
-	return nil
-}
-
-// retryPending counts again every period still waiting for calendar data.
-func (c *caseRun) retryPending(ctx workflow.Context, due *Deadline) error {
-	if due != nil && due.PendingCalendar != "" {
-		if err := c.countDeadline(ctx, due); err != nil {
-			return err
-		}
-		for i := range c.state.Deadlines {
-			if c.state.Deadlines[i].Name == due.Name && c.state.Deadlines[i].Active {
-				c.state.Deadlines[i] = *due
-			}
-		}
-	}
-	for i := range c.state.Clocks {
-		cs := &c.state.Clocks[i]
-		if cs.PendingCalendar == "" || cs.Status != ClockRunning {
-			continue
-		}
-		def, _ := c.def.Clock(cs.Name)
-		res, reason, err := c.count(ctx, DeadlineInput{From: cs.PendingFrom, Length: cs.PendingLength, Unit: cs.PendingUnit, Reminders: def.Reminders})
-		if err != nil {
-			return err
-		}
-		c.setPeriod(ctx, cs, res, reason)
 	}
 	return nil
 }
@@ -846,6 +820,7 @@ func (c *caseRun) retryPending(ctx workflow.Context, due *Deadline) error {
 // period pending (the case is flagged, works on, and retries hourly) rather
 // than guessing with weekends alone.
 func (c *caseRun) count(ctx workflow.Context, in DeadlineInput) (res DeadlineResult, reason string, err error) {
+	in.Office = c.in.Office // the region's own days off count too (M20)
 	err = workflow.ExecuteActivity(activityCtx(ctx), ActivityComputeDeadline, in).Get(ctx, &res)
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) && appErr.Type() == ErrTypeYearNotCovered {

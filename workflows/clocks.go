@@ -28,6 +28,11 @@ const (
 // counted again.
 const RetryCalendarEvery = time.Hour
 
+// RecountProvisionalEvery is how often a provisional period (a year without
+// a loaded notice, M21) is counted again: the notice is published once a
+// year, so a day's delay changes no outcome and keeps histories short.
+const RecountProvisionalEvery = 24 * time.Hour
+
 type wakeUp struct {
 	kind     wakeKind
 	at       time.Time
@@ -44,17 +49,22 @@ func (c *caseRun) nextWake(ctx workflow.Context, due *Deadline) wakeUp {
 			w = wakeUp{kind: k, at: at, clock: clock, reminder: reminder}
 		}
 	}
-	retry := false
+	retry, recount := false, false
 	if due != nil {
 		if due.PendingCalendar != "" {
 			retry = true
 		} else {
+			// A provisional period runs on its provisional date meanwhile.
 			consider(wakeStageTimer, due.EndsAt, -1, -1)
+			recount = recount || due.Provisional != ""
 		}
 	}
 	for i, cs := range c.state.Clocks {
 		if cs.Status == ClockRunning && cs.PendingCalendar != "" {
 			retry = true
+		}
+		if cs.Status == ClockRunning && cs.Provisional != "" {
+			recount = true
 		}
 		if cs.Status != ClockRunning || cs.EndsAt == nil {
 			continue
@@ -68,6 +78,8 @@ func (c *caseRun) nextWake(ctx workflow.Context, due *Deadline) wakeUp {
 	}
 	if retry {
 		consider(wakeRetry, workflow.Now(ctx).Add(RetryCalendarEvery), -1, -1)
+	} else if recount {
+		consider(wakeRetry, workflow.Now(ctx).Add(RecountProvisionalEvery), -1, -1)
 	}
 	return w
 }
@@ -161,10 +173,13 @@ func (c *caseRun) startClock(ctx workflow.Context, def procedures.Clock, restart
 func (c *caseRun) setPeriod(ctx workflow.Context, cs *ClockState, res DeadlineResult, reason string) {
 	cs.PendingCalendar = reason
 	if reason != "" {
-		cs.LastDay, cs.EndsAt, cs.Reminders, cs.Rule = "", nil, nil, ""
+		cs.LastDay, cs.EndsAt, cs.Reminders, cs.Rule, cs.Provisional = "", nil, nil, "", ""
 		return
 	}
-	cs.PendingFrom, cs.PendingLength, cs.PendingUnit = "", 0, ""
+	// A provisional count keeps what to count again once the notice is in.
+	if cs.Provisional = res.Provisional; cs.Provisional == "" {
+		cs.PendingFrom, cs.PendingLength, cs.PendingUnit = "", 0, ""
+	}
 	cs.NominalLastDay = res.NominalLastDay
 	end := endOfDay(res.LastDay)
 	cs.LastDay, cs.EndsAt, cs.Rule, cs.CalendarVersion = res.LastDay, &end, res.Rule, res.CalendarVersion
@@ -192,14 +207,15 @@ func (c *caseRun) suspendClock(ctx workflow.Context, cs *ClockState, stage strin
 	}
 	var rem RemainingResult
 	err := workflow.ExecuteActivity(activityCtx(ctx), ActivityCountRemaining,
-		RemainingInput{From: today, LastDay: last, Unit: cs.Unit}).Get(ctx, &rem)
+		RemainingInput{From: today, LastDay: last, Unit: cs.Unit, Office: c.in.Office}).Get(ctx, &rem)
 	if err != nil {
 		return err
 	}
 	st, _ := c.def.Stage(stage)
 	cs.Status, cs.Remaining, cs.RemainingUnit = ClockSuspended, rem.Remaining, rem.Unit
 	cs.SuspendedSince, cs.SuspendedReason = today, st.Title
-	cs.LastDay, cs.NominalLastDay, cs.EndsAt, cs.Reminders = "", "", nil, nil
+	cs.LastDay, cs.NominalLastDay, cs.EndsAt, cs.Reminders, cs.Provisional = "", "", nil, nil, ""
+	cs.PendingFrom, cs.PendingLength, cs.PendingUnit = "", 0, ""
 	c.event(ctx, Event{Actor: SystemActor, Action: "clock-suspend:" + cs.Name, StageFrom: stage,
 		Opinion: fmt.Sprintf("%d %s left; stands still during %s", rem.Remaining, rem.Unit, st.Title.Zh), Basis: cs.Basis})
 	return nil
@@ -238,19 +254,25 @@ func (c *caseRun) resumeClock(ctx workflow.Context, cs *ClockState, def procedur
 	return nil
 }
 
-// extend grants a clock its one extension, counted on from its last day.
+// extend grants a clock its one extension, counted on from the period's
+// nominal last day (N10): the law extends the period, not the rest days
+// that Civil Code 203 added at its end.
 func (c *caseRun) extend(ctx workflow.Context, st procedures.Stage, name string, req ActRequest) error {
 	i := c.clock(name)
 	def, _ := c.def.Clock(name)
 	cs := &c.state.Clocks[i]
 	x := def.Extension
 	extra := procedures.Length(c.def.Params, x.Length, x.LengthParam, c.in.Office)
-	res, reason, err := c.count(ctx, DeadlineInput{From: cs.LastDay, Length: extra, Unit: x.Unit, Reminders: def.Reminders})
+	from := cs.LastDay
+	if cs.NominalLastDay != "" {
+		from = cs.NominalLastDay
+	}
+	res, reason, err := c.count(ctx, DeadlineInput{From: from, Length: extra, Unit: x.Unit, Reminders: def.Reminders})
 	if err != nil {
 		return err
 	}
 	previous := cs.LastDay
-	cs.PendingFrom, cs.PendingLength, cs.PendingUnit = cs.LastDay, extra, x.Unit
+	cs.PendingFrom, cs.PendingLength, cs.PendingUnit = from, extra, x.Unit
 	c.setPeriod(ctx, cs, res, reason)
 	cs.Extended = true
 	c.event(ctx, Event{Actor: req.Actor.Subject, ActorName: req.Actor.Name, Role: x.By, Office: c.in.Office,
@@ -293,4 +315,60 @@ func (c *caseRun) stopClocks() {
 			c.state.Clocks[i].Status = ClockStopped
 		}
 	}
+}
+
+// retryPending counts again every period still waiting for calendar data,
+// and every provisional one (M21). A provisional period that the loaded
+// notice settles is recorded in the trail, and when its last day moves the
+// parties are told (ActionRecount).
+func (c *caseRun) retryPending(ctx workflow.Context, due *Deadline) error {
+	if due != nil && (due.PendingCalendar != "" || due.Provisional != "") {
+		before := *due
+		if err := c.countDeadline(ctx, due); err != nil {
+			return err
+		}
+		for i := range c.state.Deadlines {
+			if c.state.Deadlines[i].Name == due.Name && c.state.Deadlines[i].Active {
+				c.state.Deadlines[i] = *due
+			}
+		}
+		c.recounted(ctx, due.Name, before.Provisional, before.LastDay, due.Provisional, due.LastDay, due.CalendarVersion, due.Basis)
+	}
+	for i := range c.state.Clocks {
+		cs := &c.state.Clocks[i]
+		if (cs.PendingCalendar == "" && cs.Provisional == "") || cs.Status != ClockRunning {
+			continue
+		}
+		def, _ := c.def.Clock(cs.Name)
+		res, reason, err := c.count(ctx, DeadlineInput{From: cs.PendingFrom, Length: cs.PendingLength, Unit: cs.PendingUnit, Reminders: def.Reminders})
+		if err != nil {
+			return err
+		}
+		wasProvisional, was := cs.Provisional, cs.LastDay
+		c.setPeriod(ctx, cs, res, reason)
+		c.recounted(ctx, cs.Name, wasProvisional, was, cs.Provisional, cs.LastDay, cs.CalendarVersion, cs.Basis)
+	}
+	return nil
+}
+
+// ActionRecount is the trail entry of a provisional period counted again:
+// "recount:<name>".
+const ActionRecount = "recount:"
+
+// recounted records what a recount of a provisional period changed: the
+// entry when it became final, or whenever its last day moved.
+func (c *caseRun) recounted(ctx workflow.Context, name, wasProvisional, was, provisional, last, version, basis string) {
+	if wasProvisional == "" || last == "" || (provisional != "" && last == was) {
+		return
+	}
+	var note string
+	switch {
+	case last != was && provisional == "":
+		note = fmt.Sprintf("last day moved %s → %s, counted on calendar %s (was provisional)", was, last, version)
+	case last != was:
+		note = fmt.Sprintf("last day moved %s → %s, still provisional: %s", was, last, provisional)
+	default:
+		note = fmt.Sprintf("last day %s confirmed on calendar %s (was provisional)", last, version)
+	}
+	c.event(ctx, Event{Actor: SystemActor, Action: ActionRecount + name, StageFrom: c.state.Stage, Opinion: note, Basis: basis})
 }

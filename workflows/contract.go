@@ -333,6 +333,9 @@ type Deadline struct {
 	// the legal calendar lacks a year; the case is flagged and the count
 	// retried hourly until an operator adds the year.
 	PendingCalendar string `json:"pendingCalendar,omitempty"`
+	// Provisional, when set, says why LastDay is provisional (a year
+	// without a loaded notice); the period is recounted until it is not.
+	Provisional string `json:"provisional,omitempty"`
 }
 
 // Clock status values.
@@ -370,6 +373,9 @@ type ClockState struct {
 	PendingFrom     string `json:"pendingFrom,omitempty"`
 	PendingLength   int    `json:"pendingLength,omitempty"`
 	PendingUnit     string `json:"pendingUnit,omitempty"`
+	// Provisional, when set, says why LastDay is provisional; the count
+	// kept in PendingFrom/Length/Unit is redone until it is final.
+	Provisional     string `json:"provisional,omitempty"`
 	Rule            string `json:"rule"`
 	Basis           string `json:"basis,omitempty"`
 	CalendarVersion string `json:"calendarVersion"`
@@ -491,6 +497,8 @@ type DeadlineInput struct {
 	Length    int    `json:"length"`
 	Unit      string `json:"unit"`
 	Reminders []int  `json:"reminders,omitempty"`
+	// Office is the case's office: its region's own days off count (M20).
+	Office string `json:"office,omitempty"`
 }
 
 // DeadlineResult is the counted period.
@@ -502,6 +510,9 @@ type DeadlineResult struct {
 	// ReminderDays are the days reminders fall on, farthest from the last
 	// day first (a slice, not a map: workflow code must not range over maps).
 	ReminderDays []ReminderDay `json:"reminderDays,omitempty"`
+	// Provisional says why the last day is provisional: a year it touches
+	// has no loaded notice (M21); "" for a final count.
+	Provisional string `json:"provisional,omitempty"`
 }
 
 // ReminderDay is the day a reminder `Before` units ahead of a last day falls on.
@@ -529,6 +540,7 @@ type RemainingInput struct {
 	From    string `json:"from"`
 	LastDay string `json:"lastDay"`
 	Unit    string `json:"unit"`
+	Office  string `json:"office,omitempty"` // whose regional days off count
 }
 
 // RemainingResult is the units left, in Unit (months count as calendar days).

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"civilflow/activities"
 	"civilflow/calendar"
 	"civilflow/procedures"
 	"civilflow/workflows"
@@ -13,10 +14,19 @@ import (
 // cooling-off period ending in January 2027, a year the built-in calendar
 // does not cover. The case is not blocked and nothing is guessed: it is
 // flagged and its period stays pending (the case goes on meanwhile); and
-// once an operator adds 2027 the period is counted and runs as usual.
+// once an operator adds 2027 the period is counted and runs as usual. This
+// is the strict calendar (no Provisional), as for a year before 2025 or a
+// deployment that wants no provisional dates.
 func TestPeriodInAYearWithoutCalendarData(t *testing.T) {
 	f := newFixture(t, received("2026-12-10"))
-	f.marry()
+	// The cooling-off alone (coolingDef): the steps before it in the divorce
+	// definition do not matter here.
+	p, err := procedures.Parse([]byte(coolingDef), activities.Catalog([]string{"registrar", "supervisor", "admin", "approver", "assessor"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := f.input("marriage-registration", fill(marriageForm))
+	in.Procedure, in.CaseID = p.Definition, "TCO-110105-20261210-0001"
 	var pending, counted workflows.CaseState
 	f.at("2026-12-11", 10, func() { pending = f.state() })
 	f.at("2026-12-20", 9, func() {
@@ -30,7 +40,7 @@ func TestPeriodInAYearWithoutCalendarData(t *testing.T) {
 		f.acts.Calendar = cal
 	})
 	f.at("2026-12-20", 11, func() { counted = f.state() })
-	f.env.ExecuteWorkflow(workflows.CaseWorkflowName, f.input("divorce-registration", fill(divorceForm)))
+	f.env.ExecuteWorkflow(workflows.CaseWorkflowName, in)
 	st := f.result()
 
 	if pending.Stage != "cooling-off" || len(pending.Deadlines) != 1 || pending.Deadlines[0].PendingCalendar == "" || pending.Deadlines[0].LastDay != "" {
