@@ -6,6 +6,7 @@ package api
 
 import (
 	"context"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -27,7 +28,7 @@ import (
 )
 
 // Version is the API version reported in the OpenAPI document.
-const Version = "1.13.0"
+const Version = "1.14.0"
 
 // Deps are what the operations need.
 type Deps struct {
@@ -55,6 +56,13 @@ type Deps struct {
 	// built from it. Empty gives links relative to the host ("/schemas/…"),
 	// never a host named by the request.
 	PublicURL string
+	// Console is the built console served at / with the API reference's
+	// renderer under docs/ (web.Dist); nil serves neither, and /docs
+	// falls back to Huma's page.
+	Console fs.FS
+
+	// OIDC, when set, offers sign-in through that identity provider.
+	OIDC *OIDC
 
 	limits   Limits
 	limiters *limiters
@@ -70,8 +78,16 @@ func NewHandler(d *Deps) http.Handler {
 	}
 	errorFactoryOnce.Do(func() { installErrorFactory(d.Logger) })
 	mux := http.NewServeMux()
-	api := humago.New(mux, configFor(d.PublicURL))
+	cfg := configFor(d.PublicURL)
+	if d.Console != nil {
+		// Huma's page loads its renderer from a CDN; ours comes from the
+		// binary (registerConsole).
+		cfg.DocsPath = ""
+	}
+	api := humago.New(mux, cfg)
 	Register(api, d)
+	registerConsole(mux, d.Console)
+	d.registerOIDC(mux)
 	return withHeaders(mux)
 }
 
@@ -84,11 +100,14 @@ func configFor(publicURL string) huma.Config {
 	cfg := huma.DefaultConfig("civilflow", Version)
 	cfg.CreateHooks = []func(huma.Config) huma.Config{schemaLinks(publicURL)}
 	cfg.Info.Description = "Civil-affairs administrative approvals: submit a case, act on it, and see where it stands. " +
-		"Every operation needs a bearer token (`civilflow token`)."
+		"Every operation but signing in needs a bearer token (`civilflow token`) or the console's session cookie " +
+		"(POST /v1/session); with the cookie, every POST, PUT, PATCH and DELETE also needs the session's " +
+		"X-CSRF-Token header."
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
-		"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "JWT"},
+		"bearer":  {Type: "http", Scheme: "bearer", BearerFormat: "JWT"},
+		"session": {Type: "apiKey", In: "cookie", Name: SessionCookie},
 	}
-	cfg.Security = []map[string][]string{{"bearer": {}}}
+	cfg.Security = []map[string][]string{{"bearer": {}}, {"session": {}}}
 	return cfg
 }
 
@@ -106,6 +125,8 @@ func Register(api huma.API, d *Deps) {
 	d.limits = d.Limits.withDefaults()
 	d.limiters = newLimiters(d.limits)
 	api.UseMiddleware(authenticate(api, d))
+	registerSession(api, d)
+	registerAccounts(api, d)
 	registerProcedures(api, d)
 	registerCases(api, d)
 	registerLists(api, d)
@@ -131,13 +152,25 @@ func Register(api huma.API, d *Deps) {
 // signing key may mint any grant anyway.
 func authenticate(api huma.API, d *Deps) func(huma.Context, func(huma.Context)) {
 	return func(ctx huma.Context, next func(huma.Context)) {
+		if isPublic(ctx.Operation()) {
+			next(huma.WithValue(ctx, addrKey{}, clientAddr(ctx.RemoteAddr())))
+			return
+		}
+		// A browser sends the session cookie and no Authorization header;
+		// an API client sends its bearer token, which wins when both come.
+		if ctx.Header("Authorization") == "" {
+			if tok := sessionToken(ctx); tok != "" {
+				d.authenticateSession(api, ctx, tok, next)
+				return
+			}
+		}
 		now := time.Now()
 		scheme, token, _ := strings.Cut(ctx.Header("Authorization"), " ")
 		token = strings.TrimSpace(token)
 		// RFC 7235: the scheme is case-insensitive.
 		if !strings.EqualFold(scheme, "Bearer") || token == "" {
 			ctx.SetHeader("WWW-Authenticate", `Bearer realm="civilflow"`)
-			_ = huma.WriteErr(api, ctx, http.StatusUnauthorized, "a bearer token is required")
+			_ = huma.WriteErr(api, ctx, http.StatusUnauthorized, "a bearer token or a session cookie is required")
 			return
 		}
 		addr := clientAddr(ctx.RemoteAddr())

@@ -31,6 +31,7 @@ import (
 	"civilflow/procedures"
 	"civilflow/store"
 	"civilflow/temporalserver"
+	"civilflow/web"
 	"civilflow/webhook"
 	"civilflow/worker"
 	"civilflow/workflows"
@@ -68,6 +69,9 @@ type Config struct {
 	// cluster (TemporalAddress set). The embedded server needs none of it:
 	// civilflow uses the client certificate the server issued.
 	TemporalCredentials ExternalTemporal
+	// OIDC, when its issuer is set, offers sign-in through that OpenID
+	// Connect provider beside the local accounts.
+	OIDC api.OIDCConfig
 }
 
 // ExternalTemporal are the credentials for an external Temporal cluster.
@@ -223,10 +227,18 @@ func Start(ctx context.Context, cfg Config) (a *App, err error) {
 		return a, fmt.Errorf("start worker: %w", err)
 	}
 
+	var provider *api.OIDC
+	if cfg.OIDC.Issuer != "" {
+		if provider, err = api.NewOIDC(ctx, cfg.OIDC); err != nil {
+			return a, err
+		}
+	}
+	a.hintFirstAdmin(ctx)
 	handler := api.NewHandler(&api.Deps{
 		Temporal: a.client, Store: a.store, Procedures: procs, Policy: policy,
 		Divisions: divs, Calendar: cal, JWTKey: a.JWTKey, ActionKey: a.ActionKey, Logger: log, Now: cfg.Now,
 		AuditCheckpoints: a.checkpoints.Path, Limits: cfg.Limits, PublicURL: cfg.PublicURL,
+		Console: web.Dist, OIDC: provider,
 	})
 	a.http = &http.Server{
 		Handler:           handler,

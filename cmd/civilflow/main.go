@@ -5,6 +5,7 @@
 //	civilflow deadline  count a statutory period on the legal calendar
 //	civilflow audit     verify that the audit record was not altered
 //	civilflow trial     kill -9 a server under load and count what survived
+//	civilflow user      add a local account to sign in to the console with
 package main
 
 import (
@@ -20,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"civilflow/api"
 	"civilflow/app"
 	"civilflow/auth"
 	"civilflow/calendar"
@@ -33,9 +35,11 @@ Usage:
                      [--procedures-dir DIR] [--calendar-dir DIR]
                      [--temporal-tls-cert FILE --temporal-tls-key FILE] [--temporal-tls-ca FILE]
                      [--temporal-tls-server-name NAME] [--temporal-api-key KEY]
+                     [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret S] [--oidc-subject-claim sub]
   civilflow token    --subject ID --name NAME [--role registrar:110105 ...] [--ttl 12h] [--data-dir ./data]
   civilflow deadline --from 2026-01-16 --days 30 [--working-days | --months]
   civilflow audit verify [--data-dir ./data] [--checkpoints FILE] [--json]
+  civilflow user add --username U --name N --subject S [--role admin:000000 ...] [--password-file F] [--data-dir ./data]
   civilflow trial crash  [--binary PATH] [--kills 3] [--couples 20] [--timeout 5m] [--seed N] [--keep] [--json]
 
 Run "civilflow COMMAND -h" for the flags of a command.
@@ -58,6 +62,8 @@ func main() {
 		err = audit(os.Args[2:], os.Stdout)
 	case "trial":
 		err = trialCmd(os.Args[2:], os.Stdout)
+	case "user":
+		err = user(os.Args[2:], os.Stdin, os.Stdout)
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 		return
@@ -78,6 +84,13 @@ func main() {
 // the command line.
 const temporalAPIKeyEnv = "CIVILFLOW_TEMPORAL_API_KEY"
 
+// oidcSecretEnv and oidcClientIDEnv supply the identity provider's client
+// credentials without putting them on the command line.
+const (
+	oidcSecretEnv   = "CIVILFLOW_OIDC_CLIENT_SECRET"
+	oidcClientIDEnv = "CIVILFLOW_OIDC_CLIENT_ID"
+)
+
 func serve(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	dataDir := fs.String("data-dir", "./data", "where cases, the registry and the embedded Temporal data live")
@@ -96,6 +109,10 @@ func serve(args []string) error {
 	tlsServerName := fs.String("temporal-tls-server-name", "", "name to check in the external cluster's server certificate (default: the host of --temporal-address)")
 	apiKey := fs.String("temporal-api-key", "", "API key for the external Temporal cluster (default $"+temporalAPIKeyEnv+"; prefer the variable: flags show in ps)")
 	checkpointEvery := fs.Duration("audit-checkpoint-every", 10*time.Minute, "how often the audit chain's head is checkpointed when it moved")
+	oidcIssuer := fs.String("oidc-issuer", "", "OpenID Connect issuer URL of the identity provider; empty offers local accounts only")
+	oidcClientID := fs.String("oidc-client-id", "", "client ID registered at the identity provider (default $"+oidcClientIDEnv+")")
+	oidcSecret := fs.String("oidc-client-secret", "", "client secret (default $"+oidcSecretEnv+"; prefer the variable: flags show in ps)")
+	oidcClaim := fs.String("oidc-subject-claim", "sub", "ID token claim holding the subject the staff directory knows (for residents, the ID number)")
 	publicURL := fs.String("public-url", "", "the API's address as clients reach it (e.g. https://civilflow.example.gov.cn), for the $schema links of answers; empty gives links relative to the host")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -103,6 +120,12 @@ func serve(args []string) error {
 	if *apiKey == "" {
 		// Read after parsing, so that -h never prints the key as a default.
 		*apiKey = os.Getenv(temporalAPIKeyEnv)
+	}
+	if *oidcSecret == "" {
+		*oidcSecret = os.Getenv(oidcSecretEnv)
+	}
+	if *oidcClientID == "" {
+		*oidcClientID = os.Getenv(oidcClientIDEnv)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -119,12 +142,13 @@ func serve(args []string) error {
 		AuditCheckpointFile: *checkpoints, AuditCheckpointEvery: *checkpointEvery, Logger: log, PublicURL: *publicURL,
 		TemporalCredentials: app.ExternalTemporal{CertFile: *tlsCert, KeyFile: *tlsKey, CAFile: *tlsCA,
 			ServerName: *tlsServerName, APIKey: *apiKey},
+		OIDC: api.OIDCConfig{Issuer: *oidcIssuer, ClientID: *oidcClientID, ClientSecret: *oidcSecret, SubjectClaim: *oidcClaim},
 	})
 	if err != nil {
 		return err
 	}
 	log.Info("civilflow is ready",
-		"api", a.URL()+"/v1", "docs", a.URL()+"/docs", "openapi", a.URL()+"/openapi.json",
+		"console", a.URL()+"/", "api", a.URL()+"/v1", "docs", a.URL()+"/docs", "openapi", a.URL()+"/openapi.json",
 		"data", *dataDir, "temporal", a.TemporalAddress, "namespace", *namespace,
 		"startup", time.Since(began).Round(time.Millisecond))
 	<-ctx.Done()
