@@ -111,3 +111,19 @@ func (c *Calendar) LastError() error {
 	defer c.live.mu.Unlock()
 	return c.live.err
 }
+
+// Check validates f as an addition to c (its own faults, and a year or
+// version c already has) and returns its version and years.
+func (c *Calendar) Check(f File) (string, []int, error) {
+	n, err := c.With(f)
+	if err != nil {
+		return "", nil, err
+	}
+	doc, years, _ := parseFile(f)
+	ys := make([]int, 0, len(years))
+	for _, y := range years {
+		ys = append(ys, y.year)
+	}
+	_ = n
+	return doc.Version, ys, nil
+}
