@@ -220,6 +220,11 @@ func Start(ctx context.Context, cfg Config) (a *App, err error) {
 			return a, err
 		}
 	}
+	// A year without a notice is counted provisionally and recounted when
+	// its notice is loaded into the database, by any process (M21).
+	if cal, err = calendar.NewLive(ctx, cal.Provisional(), a.store); err != nil {
+		return a, fmt.Errorf("legal calendar: %w", err)
+	}
 	log.Info("legal calendar", "version", cal.Version(), "years", cal.CoveredYears())
 	acts := &activities.Activities{Store: a.store, Calendar: cal, Logger: log}
 	a.worker = worker.New(a.client, acts, a.ActionKey)

@@ -60,6 +60,8 @@ func main() {
 		err = deadline(os.Args[2:], os.Stdout)
 	case "audit":
 		err = audit(os.Args[2:], os.Stdout)
+	case "calendar":
+		err = calendarCmd(os.Args[2:], os.Stdout)
 	case "trial":
 		err = trialCmd(os.Args[2:], os.Stdout)
 	case "user":
