@@ -47,6 +47,11 @@ var checkers = map[string]checker{
 	"legal-marriage-age": {basis: "民法典第一千零四十七条", run: checkMarriageAge},
 	"one-man-one-woman":  {basis: "民法典第一千零四十六条、第一千零四十九条", run: checkOneManOneWoman},
 	"declaration-signed": {basis: "婚姻登记条例第八条", run: checkDeclaration},
+	// The content of the declaration is a ground of refusal (婚姻登记条例
+	// 第九条第（三）、（四）项); a missing signature is not, and is made
+	// good at the counter (第八条、第十条).
+	"declaration-content":   {basis: "婚姻登记条例第八条、第九条第（三）项、第（四）项", run: checkDeclarationContent},
+	"declaration-signature": {basis: "婚姻登记条例第八条、第十条", run: checkDeclarationSignature},
 	"not-currently-married": {basis: "民法典第一千零四十二条；婚姻登记条例第九条第（三）项",
 		run: checkNotMarried},
 	"divorce-agreement":     {basis: "民法典第一千零七十六条；婚姻登记条例第十四条第（一）项", run: checkAgreement},
@@ -154,6 +159,21 @@ func checkDeclaration(_ context.Context, e *checkEnv) ([]procedures.Text, error)
 		out = append(out, procedures.Text{Zh: "声明未经双方签名", En: "the declaration is not signed by both parties"})
 	}
 	return out, nil
+}
+
+func checkDeclarationContent(ctx context.Context, e *checkEnv) ([]procedures.Text, error) {
+	all, err := checkDeclaration(ctx, e)
+	if len(all) > 0 && e.object("declaration")["signedByBoth"] != true {
+		all = all[:len(all)-1]
+	}
+	return all, err
+}
+
+func checkDeclarationSignature(_ context.Context, e *checkEnv) ([]procedures.Text, error) {
+	if e.object("declaration")["signedByBoth"] == true {
+		return nil, nil
+	}
+	return []procedures.Text{{Zh: "声明未经双方签名，须双方到场补签", En: "the declaration is not signed by both parties; both sign it at the office"}}, nil
 }
 
 func checkNotMarried(ctx context.Context, e *checkEnv) ([]procedures.Text, error) {

@@ -195,3 +195,14 @@ func (t *Table) FullName(code string) string {
 	}
 	return b.String()
 }
+
+// HasCounties reports whether a prefecture has county-level divisions in
+// the table; a city without them (东莞, 中山) acts as a county itself.
+func (t *Table) HasCounties(prefecture string) bool {
+	for code, d := range t.byCode {
+		if d.Level == LevelCounty && code[:4] == prefecture[:4] {
+			return true
+		}
+	}
+	return false
+}

@@ -134,6 +134,9 @@ func CheckRegion(code string) error {
 	if residencePermitRegions[code] {
 		return nil
 	}
+	if code[0] == '9' {
+		return checkPermanentResidenceRegion(code)
+	}
 	t, err := divisions.Default()
 	if err != nil {
 		return fmt.Errorf("idnumber: %w", err)
@@ -149,6 +152,52 @@ func CheckRegion(code string) error {
 		return ErrRegion
 	}
 	if county == "00" {
+		return ErrRegion
+	}
+	return nil
+}
+
+// Kind is the document an 18-digit number belongs to. Three documents
+// share the format and check digit of GB 11643: the resident identity
+// card, the residence permit of Hong Kong, Macao and Taiwan residents
+// (港澳台居民居住证, region 810000, 820000 or 830000) and the 2023
+// foreigner's permanent residence identity card (外国人永久居留身份证,
+// leading 9, then the issuing province and a nationality code). The law
+// treats the three apart: a marriage or an adoption with a party holding
+// one of the last two is registered at the province (婚姻登记条例第二条
+// 第二款; 民法典第一千一百零九条).
+type Kind string
+
+// The kinds of number.
+const (
+	KindResident                 Kind = "resident"
+	KindHKMacaoTaiwan            Kind = "hk-macao-taiwan"
+	KindForeignPermanentResident Kind = "foreign-permanent-resident"
+)
+
+// KindOf tells which document number s belongs to, by its prefix alone.
+func KindOf(s string) Kind {
+	switch {
+	case len(s) >= 6 && residencePermitRegions[s[:6]]:
+		return KindHKMacaoTaiwan
+	case len(s) >= 1 && s[0] == '9':
+		return KindForeignPermanentResident
+	}
+	return KindResident
+}
+
+// Mainland reports whether the number is a mainland resident's.
+func (k Kind) Mainland() bool { return k == KindResident }
+
+// checkPermanentResidenceRegion accepts the leading digits of a foreigner's
+// permanent residence number: 9, a province that exists, and a three-digit
+// nationality code (ISO 3166-1 numeric, never 000).
+func checkPermanentResidenceRegion(code string) error {
+	t, err := divisions.Default()
+	if err != nil {
+		return fmt.Errorf("idnumber: %w", err)
+	}
+	if d, ok := t.Lookup(code[1:3] + "0000"); !ok || d.Level != divisions.LevelProvince || code[3:6] == "000" {
 		return ErrRegion
 	}
 	return nil

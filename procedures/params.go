@@ -1,6 +1,9 @@
 package procedures
 
-import "fmt"
+import (
+	"fmt"
+	"sort"
+)
 
 // A param's value is either the value itself, or a map with a "default"
 // and overrides keyed by division code, so one definition carries the
@@ -115,4 +118,96 @@ func validDivision(s string) bool {
 		}
 	}
 	return true
+}
+
+// checkAmountParam validates a param an amount is held within: set, and
+// every value, local or default, a number of yuan above 0. A limit that is
+// missing would let any amount through, so it is a fault of the definition.
+func checkAmountParam(params map[string]any, param string) error {
+	v, ok := params[param]
+	if !ok {
+		return fmt.Errorf("param %q is not set", param)
+	}
+	values := []any{v}
+	if m, ok := v.(map[string]any); ok {
+		values = values[:0]
+		for _, x := range m {
+			values = append(values, x)
+		}
+	}
+	for _, x := range values {
+		if n, ok := AmountOf(x); !ok || n <= 0 {
+			return fmt.Errorf("param %q: %v is not an amount of yuan above 0", param, x)
+		}
+	}
+	return nil
+}
+
+// AmountOf reads a param's value as yuan.
+func AmountOf(v any) (float64, bool) {
+	switch n := v.(type) {
+	case int:
+		return float64(n), true
+	case int64:
+		return float64(n), true
+	case float64:
+		return n, true
+	}
+	return 0, false
+}
+
+// checkParamBounds refuses a param value, the default or a local one,
+// outside its national bound: a locality may not lower a national floor
+// (民法典第一千零四十七条: 22 and 20 years) or raise a national ceiling.
+func checkParamBounds(params map[string]any, bounds map[string]Bound) []error {
+	var errs []error
+	for _, name := range sortedKeys(bounds) {
+		b := bounds[name]
+		if b.Basis == "" || b.Min == nil && b.Max == nil {
+			errs = append(errs, fmt.Errorf("paramBounds %q: needs min or max, and the basis that sets it", name))
+			continue
+		}
+		v, ok := params[name]
+		if !ok {
+			errs = append(errs, fmt.Errorf("paramBounds %q: not among the params", name))
+			continue
+		}
+		values := map[string]any{"default": v}
+		if m, ok := v.(map[string]any); ok {
+			values = m
+		}
+		for _, where := range sortedKeys(values) {
+			n, ok := numberOf(values[where])
+			if !ok {
+				errs = append(errs, fmt.Errorf("param %q (%s): %v is not a number", name, where, values[where]))
+				continue
+			}
+			if b.Min != nil && n < *b.Min {
+				errs = append(errs, fmt.Errorf("param %q (%s): %v is below the national floor %v (%s); a local value may not lower it", name, where, values[where], *b.Min, b.Basis))
+			}
+			if b.Max != nil && n > *b.Max {
+				errs = append(errs, fmt.Errorf("param %q (%s): %v is above the national ceiling %v (%s); a local value may not raise it", name, where, values[where], *b.Max, b.Basis))
+			}
+		}
+	}
+	return errs
+}
+
+func numberOf(v any) (float64, bool) {
+	switch n := v.(type) {
+	case int:
+		return float64(n), true
+	case float64:
+		return n, true
+	}
+	return 0, false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

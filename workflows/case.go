@@ -292,7 +292,7 @@ func (c *caseRun) run(ctx workflow.Context, id string) error {
 		case procedures.KindIssue:
 			next, err = c.issue(ctx, st)
 		case procedures.KindEnd:
-			return c.end(ctx, st)
+			return c.end(ctx, st, prev)
 		default:
 			next, err = c.wait(ctx, st)
 		}
@@ -484,7 +484,7 @@ func (c *caseRun) issue(ctx workflow.Context, st procedures.Stage) (string, erro
 	return st.Next, nil
 }
 
-func (c *caseRun) end(ctx workflow.Context, st procedures.Stage) error {
+func (c *caseRun) end(ctx workflow.Context, st, decidedAt procedures.Stage) error {
 	c.state.Status = StatusClosed
 	c.state.Outcome = st.Outcome
 	now := workflow.Now(ctx).UTC()
@@ -492,7 +492,7 @@ func (c *caseRun) end(ctx workflow.Context, st procedures.Stage) error {
 	// Refusals, non-acceptance and a decision to terminate (a benefit
 	// stopped) are administrative acts that can be appealed.
 	if st.Outcome == procedures.OutcomeRefused || st.Outcome == procedures.OutcomeNotAccepted || st.Outcome == procedures.OutcomeTerminated {
-		notice := c.def.AppealNotice
+		notice := AppealNotice(c.def.AppealNotice, procedures.OfficeAt(c.in.Office, decidedAt.Level))
 		c.state.AppealNotice = &notice
 	}
 	for i := range c.state.Deadlines {
@@ -695,7 +695,7 @@ func (c *caseRun) apply(ctx workflow.Context, st procedures.Stage, due *Deadline
 	if a.OpinionRequired && a.Next != "" {
 		if next, ok := c.def.Stage(a.Next); ok && next.Kind == procedures.KindEnd &&
 			(next.Outcome == procedures.OutcomeRefused || next.Outcome == procedures.OutcomeNotAccepted) {
-			c.state.Reasons = append(c.state.Reasons, Reason{Message: procedures.Text{Zh: req.Opinion, En: req.Opinion}, Basis: a.Basis})
+			c.state.Reasons = append(c.state.Reasons, Reason{Message: procedures.Text{Zh: req.Opinion, En: req.Opinion}, Basis: procedures.ActionBasis(st, a)})
 		}
 	}
 	office := c.in.Office
@@ -719,7 +719,7 @@ func (c *caseRun) apply(ctx workflow.Context, st procedures.Stage, due *Deadline
 		opinion = strings.TrimPrefix(opinion+"；"+endedText(c.partyName(m.Person), m), "；")
 	}
 	c.event(ctx, Event{Actor: req.Actor.Subject, ActorName: req.Actor.Name, Role: role, Office: office,
-		Action: a.ID, StageFrom: st.ID, StageTo: a.Next, Opinion: opinion, PartyOpinion: party, Basis: a.Basis, Attachments: req.Attachments})
+		Action: a.ID, StageFrom: st.ID, StageTo: a.Next, Opinion: opinion, PartyOpinion: party, Basis: procedures.ActionBasis(st, a), Attachments: req.Attachments})
 	c.state.LastDecision = nil
 	if a.By != procedures.ByParty && a.Effect == "" && a.Next != st.ID {
 		// A decision without registry effects may be taken back until the

@@ -156,8 +156,9 @@ func TestD9RegistryConflictIsCaseNeutral(t *testing.T) {
 		{1, "confirm-proof", reg2, "", nil},
 		{2, "withdraw", spouseA, "", nil},
 	})
+	// The case is checked again from its start, the competent office first.
 	conflicts := events(st, workflows.ReasonRegistryConflict)
-	if len(conflicts) != 1 || conflicts[0].StageTo != "eligibility" {
+	if len(conflicts) != 1 || conflicts[0].StageTo != "competence" {
 		t.Fatalf("conflicts %+v", conflicts)
 	}
 	for _, e := range st.Timeline {
