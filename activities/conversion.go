@@ -33,6 +33,9 @@ type conversionPlan struct {
 func init() {
 	checkers["county-may-become-city"] = checker{basis: "宪法第八十九条第（十五）项；行政区划管理条例第七条；行政区划管理条例实施办法第三条",
 		run: checkCountyMayBecomeCity}
+	checkers["conversion-applied-by-prefecture"] = checker{basis: "行政区划管理条例实施办法第三条", run: checkAppliedByPrefecture}
+	checkers["conversion-concerns-autonomous-area"] = checker{basis: "行政区划管理条例第十四条；民族区域自治法第十四条",
+		run: checkConcernsAutonomousArea}
 	issuers[DocConversionAnnouncement] = issueConversionAnnouncement
 }
 
@@ -90,4 +93,35 @@ func issueConversionAnnouncement(ctx context.Context, a *Activities, in workflow
 		return nil, err
 	}
 	return []workflows.Document{{Kind: d.Kind, Number: d.Number, IssuedOn: d.IssuedOn}}, nil
+}
+
+// checkAppliedByPrefecture holds when the prefecture-level city's
+// government drafted the plan and applies (实施办法第三条).
+func checkAppliedByPrefecture(_ context.Context, e *checkEnv) ([]procedures.Text, error) {
+	var f struct {
+		ApplicantGovernment string `json:"applicantGovernment"`
+	}
+	if err := json.Unmarshal(e.in.Form, &f); err != nil {
+		return nil, temporal.NewNonRetryableApplicationError("not a conversion form", "BadInput", err)
+	}
+	if f.ApplicantGovernment == "prefecture" {
+		return nil, nil
+	}
+	return []procedures.Text{{Zh: "由县人民政府申请", En: "the county government applies"}}, nil
+}
+
+// checkConcernsAutonomousArea holds when the county is an autonomous
+// county or banner, or lies within an autonomous prefecture, league or
+// region: the change then concerns a 民族自治地方.
+func checkConcernsAutonomousArea(_ context.Context, e *checkEnv) ([]procedures.Text, error) {
+	t, err := divisions.Default()
+	if err != nil {
+		return nil, err
+	}
+	for c := e.in.Office; c != "" && c != divisions.Nationwide; c = divisions.Parent(c) {
+		if d, ok := t.Lookup(c); ok && strings.Contains(d.Name, "自治") {
+			return nil, nil
+		}
+	}
+	return []procedures.Text{{Zh: t.FullName(e.in.Office) + "不涉及民族自治地方", En: e.in.Office + " lies in no autonomous area"}}, nil
 }

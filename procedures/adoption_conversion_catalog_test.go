@@ -18,7 +18,8 @@ func init() {
 	testCatalog.Checks = append(testCatalog.Checks,
 		"adopter-age", "adopter-children", "adoption-number", "adopter-declarations", "joint-adoption-by-spouses",
 		"single-adopter-age-gap", "child-adoptable", "child-consent", "placement-consent",
-		"birth-parents-known", "assessment-required", "county-may-become-city")
+		"birth-parents-known", "assessment-required", "county-may-become-city",
+		"conversion-applied-by-prefecture", "conversion-concerns-autonomous-area")
 	testCatalog.Documents = append(testCatalog.Documents, "adoption-certificate", "conversion-announcement")
 }
 

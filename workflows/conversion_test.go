@@ -33,7 +33,41 @@ var (
 	mnr           = staff("appr-mnr", "自然资源部", "approver:000000")
 	mohurd        = staff("appr-mohurd", "住房城乡建设部", "approver:000000")
 	stateCouncil  = staff("appr-sc", "国务院办公厅", "approver:000000")
+	scopsr        = staff("appr-scopsr", "中央编办", "approver:000000")
+	mfa           = staff("appr-mfa", "外交部", "approver:000000")
+	neac          = staff("appr-neac", "国家民委", "approver:000000")
 )
+
+// The departments consulted under 行政区划管理条例第十四条: the province's
+// seven, and the nation's seven in the order of the countersign.
+var (
+	provinceDepartments = func() []workflows.Actor {
+		var out []workflows.Actor
+		for i, name := range []string{"省编办", "省外办", "省发展改革委", "省民宗委", "省财政厅", "省自然资源厅", "省住房城乡建设厅"} {
+			out = append(out, staff(fmt.Sprintf("appr-ha-dep%d", i), name, "approver:410000"))
+		}
+		return out
+	}()
+	nationDepartments = []workflows.Actor{scopsr, mfa, ndrc, neac, mof, mnr, mohurd}
+)
+
+// consulted is every department agreeing on day.
+func consulted(day string, departments []workflows.Actor) []move {
+	var out []move
+	for _, d := range departments {
+		out = append(out, move{day: day, action: "agree", actor: d})
+	}
+	return out
+}
+
+// then joins lists of moves.
+func then(lists ...[]move) []move {
+	var out []move
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
 
 const conversionForm = `{"applicants":[{"name":"王县长","idNumber":"%s","position":"县长"}],
  "plan":{"newName":"中牟市","seat":"青年路街道","subordination":"administered-by-prefecture","areaKm2":1393,"population":1200000}}`
@@ -130,14 +164,17 @@ func TestConversionOverThirtyMonths(t *testing.T) {
 		{day: "2026-06-15", action: "return:prefecture-review", actor: henanBureau, opn: "请补充设区的市对代管关系的意见"},
 		{day: "2026-06-22", action: "pass-upward", actor: zhengzhou},
 		{day: "2026-07-06", action: "pass-upward", actor: henanBureau},
+	}
+	first = then(first, consulted("2026-07-08", provinceDepartments), []move{
 		{day: "2026-07-20", action: "return:province-civil-affairs-review", actor: henanGov, opn: "请民政厅会同自然资源厅复核界线"},
 		{day: "2026-07-27", action: "pass-upward", actor: henanBureau},
+	}, consulted("2026-07-29", provinceDepartments), []move{
 		{day: "2026-08-03", action: "pass-upward", actor: henanGov},
-	}
+	})
 	outs := schedule(f, first)
 	var atPrefecture, atProvince workflows.CaseState
 	f.at("2026-05-04", 11, func() { atPrefecture = f.state() })
-	f.at("2026-07-06", 11, func() { atProvince = f.state() })
+	f.at("2026-07-08", 11, func() { atProvince = f.state() })
 	// The server suggests a fresh history once this one is long; the case
 	// continues as new at its next wait (the Ministry's review).
 	f.at("2026-08-03", 9, func() { f.env.SetContinueAsNewSuggested(true) })
@@ -161,35 +198,32 @@ func TestConversionOverThirtyMonths(t *testing.T) {
 	if a := atPrefecture.Assignment; atPrefecture.Stage != "prefecture-review" || a == nil || a.Role != "approver" || a.Office != "410100" {
 		t.Fatalf("at the prefecture: %s %+v", atPrefecture.Stage, atPrefecture.Assignment)
 	}
-	if a := atProvince.Assignment; atProvince.Stage != "province-government-decision" || a == nil || a.Office != "410000" {
+	if a := atProvince.Assignment; atProvince.Stage != "province-government-decision" || a == nil || a.Office != "410000" ||
+		len(events(atProvince, "route")) == 0 {
 		t.Fatalf("at the province: %s %+v", atProvince.Stage, atProvince.Assignment)
 	}
 
 	g := newLongFixture(t, f.env.Now())
-	second := []move{
+	second := then([]move{
 		{day: "2026-09-07", action: "return:province-government-decision", actor: ministry, opn: "请补充风险评估中的财政影响分析"},
 		{day: "2026-09-21", action: "pass-upward", actor: henanGov},
 		{day: "2026-10-12", action: "consult-ministries", actor: ministry},
 		{day: "2026-10-26", action: "agree", actor: ndrc},
 		{day: "2026-10-27", action: "disagree", actor: mof, opn: "设市后新增支出测算不足"},
 		{day: "2026-11-09", action: "consult-ministries", actor: ministry},
-		{day: "2026-11-16", action: "agree", actor: ndrc},
-		{day: "2026-11-17", action: "agree", actor: mof},
-		{day: "2026-11-18", action: "agree", actor: mnr},
-		{day: "2026-11-19", action: "agree", actor: mohurd},
+	}, consulted("2026-11-16", nationDepartments), []move{
+		{day: "2026-11-20", action: "report-to-party-central", actor: ministry, att: "关于河南省撤销中牟县设立县级中牟市的报告"},
 		{day: "2026-12-07", action: "return:ministry-review", actor: stateCouncil, opn: "请民政部说明与城镇化规划的衔接"},
 		{day: "2026-12-08", action: "consult-ministries", actor: ministry},
-		{day: "2026-12-09", action: "agree", actor: ndrc},
-		{day: "2026-12-09", action: "agree", actor: mof},
-		{day: "2026-12-09", action: "agree", actor: mnr},
-		{day: "2026-12-09", action: "agree", actor: mohurd},
+	}, consulted("2026-12-09", nationDepartments), []move{
+		{day: "2026-12-10", action: "report-to-party-central", actor: ministry, att: "关于河南省撤销中牟县设立县级中牟市的补充报告"},
 		{day: "2026-12-14", action: "approve", actor: stateCouncil, want: "requires the document"},
 		{day: "2026-12-15", action: "approve", actor: stateCouncil, att: "国务院关于同意河南省撤销中牟县设立县级中牟市的批复"},
 		{day: "2027-01-06", action: "assign-code", actor: ministry, opn: "中牟市行政区划代码410183"},
 		{day: "2027-11-15", action: "extend:implementation", actor: countyHeadAct, opn: "延长", want: "requires the role approver"},
 		{day: "2027-11-16", action: "extend:implementation", actor: stateCouncil, opn: "界线勘定涉及跨县调整，同意延长六个月"},
 		{day: "2028-07-03", action: "report-completion", actor: countyHeadAct, att: "中牟市设立工作完成情况报告"},
-	}
+	})
 	outs = schedule(g, second)
 	var approved, overdue workflows.CaseState
 	g.at("2026-12-15", 11, func() { approved = g.state() })
@@ -243,7 +277,8 @@ func TestConversionOverThirtyMonths(t *testing.T) {
 		}
 	}
 	for stage, want := range map[string]string{"maps": "410122", "prefecture-review": "410100", "province-civil-affairs-review": "410000",
-		"province-government-decision": "410000", "ministry-review": "000000", "inter-ministry-consultation": "000000",
+		"province-government-decision": "410000", "province-consultation": "410000", "ministry-review": "000000",
+		"inter-ministry-consultation": "000000", "party-central-report": "000000",
 		"state-council-decision": "000000", "division-code": "000000"} {
 		if offices[stage] != want {
 			t.Errorf("decision at %s recorded for office %q, want %s", stage, offices[stage], want)
@@ -274,17 +309,18 @@ func TestConversionClocksEscalate(t *testing.T) {
 		{day: "2026-03-10", action: "submit-to-prefecture", actor: countyHeadAct},
 		{day: "2026-03-11", action: "pass-upward", actor: zhengzhou},
 		{day: "2026-03-12", action: "pass-upward", actor: henanBureau},
-		{day: "2026-03-13", action: "pass-upward", actor: henanGov},
-		{day: "2026-03-16", action: "consult-ministries", actor: ministry},
+	}
+	moves = then(moves, consulted("2026-03-13", provinceDepartments), []move{
+		{day: "2026-03-16", action: "pass-upward", actor: henanGov},
+		{day: "2026-03-17", action: "consult-ministries", actor: ministry},
 		{day: "2026-03-17", action: "agree", actor: ndrc},
-		{day: "2026-03-17", action: "agree", actor: ndrc, want: "already gave an opinion"},
-		{day: "2026-03-18", action: "agree", actor: mof},
-		{day: "2026-03-19", action: "agree", actor: mnr},
-		{day: "2026-03-20", action: "agree", actor: mohurd},
+		{day: "2026-03-18", action: "agree", actor: ndrc, want: "already gave an opinion"},
+	}, consulted("2026-03-19", []workflows.Actor{scopsr, mfa, neac, mof, mnr, mohurd}), []move{
+		{day: "2026-03-20", action: "report-to-party-central", actor: ministry, att: "报告"},
 		{day: "2026-03-31", action: "approve", actor: stateCouncil, att: "批复"},
 		{day: "2026-06-01", action: "assign-code", actor: ministry, opn: "410183"},
 		{day: "2027-04-06", action: "report-completion", actor: countyHeadAct, att: "完成情况报告"},
-	}
+	})
 	outs := schedule(f, moves)
 	var late workflows.CaseState
 	f.at("2027-04-01", 10, func() { late = f.state() })
