@@ -28,6 +28,7 @@ type Timing struct {
 	Today                string        `json:"today" doc:"Today in China time"`
 	Status               string        `json:"status" enum:"running,suspended,overdue,pending-calendar,none" doc:"The nearest limit: running, suspended (clock stopped), overdue, pending-calendar (its last day awaits calendar data), or none"`
 	DueDate              string        `json:"dueDate,omitempty" doc:"Last day of the nearest running or overdue limit"`
+	DueDateProvisional   string        `json:"dueDateProvisional,omitempty" doc:"Set when the due date is provisional, with the reason (a year without a loaded holiday notice)"`
 	WorkingDaysRemaining *int          `json:"workingDaysRemaining,omitempty" doc:"Working days after today up to the due date; negative when overdue"`
 	Limits               []LimitTiming `json:"limits"`
 }
@@ -44,6 +45,7 @@ type LimitTiming struct {
 	CalendarVersion      string          `json:"calendarVersion"`
 	Rule                 string          `json:"rule,omitempty"`
 	PendingCalendar      string          `json:"pendingCalendar,omitempty" doc:"Why the last day is not known yet: the legal calendar lacks a year"`
+	Provisional          string          `json:"provisional,omitempty" doc:"Set when the last day is provisional, with the reason: a year without a loaded holiday notice; it is recounted when the notice is loaded"`
 }
 
 func (d *Deps) today() calendar.Date {
@@ -70,12 +72,12 @@ func (d *Deps) view(st workflows.CaseState) CaseView {
 		}
 		v.Timing.Limits = append(v.Timing.Limits, LimitTiming{Name: dl.Name, Title: dl.Title, Status: workflows.ClockRunning,
 			LastDay: dl.LastDay, WorkingDaysRemaining: left(dl.LastDay), CalendarVersion: dl.CalendarVersion, Rule: dl.Rule,
-			PendingCalendar: dl.PendingCalendar})
+			PendingCalendar: dl.PendingCalendar, Provisional: dl.Provisional})
 	}
 	for _, c := range st.Clocks {
 		lt := LimitTiming{Name: c.Name, Title: c.Title, Status: c.Status, LastDay: c.LastDay,
 			SuspendedSince: c.SuspendedSince, SuspendedBecause: c.SuspendedReason, CalendarVersion: c.CalendarVersion, Rule: c.Rule,
-			PendingCalendar: c.PendingCalendar}
+			PendingCalendar: c.PendingCalendar, Provisional: c.Provisional}
 		if c.Status == workflows.ClockRunning || c.Status == workflows.ClockOverdue {
 			lt.WorkingDaysRemaining = left(c.LastDay)
 		}
@@ -92,6 +94,7 @@ func (d *Deps) view(st workflows.CaseState) CaseView {
 		case workflows.ClockRunning, workflows.ClockOverdue:
 			if v.Timing.DueDate == "" || lt.LastDay < v.Timing.DueDate {
 				v.Timing.DueDate, v.Timing.WorkingDaysRemaining = lt.LastDay, lt.WorkingDaysRemaining
+				v.Timing.DueDateProvisional = lt.Provisional
 				v.Timing.Status = workflows.ClockRunning
 				if lt.Status == workflows.ClockOverdue || lt.LastDay < v.Timing.Today {
 					v.Timing.Status = workflows.ClockOverdue
@@ -125,6 +128,8 @@ type DeadlineResponse struct {
 		Rule            string   `json:"rule"`
 		Basis           []string `json:"basis"`
 		CalendarVersion string   `json:"calendarVersion"`
+		Provisional     bool     `json:"provisional" doc:"The last day is provisional: the period reaches a year without a loaded holiday notice"`
+		ProvisionalNote string   `json:"provisionalReason,omitempty" doc:"Why it is provisional and what will change it"`
 	}
 }
 
@@ -165,7 +170,8 @@ func registerCalendar(api huma.API, d *Deps) {
 		OperationID: "count-deadline", Method: http.MethodGet, Path: "/v1/calendar/deadline",
 		Summary: "Count a statutory period", Tags: []string{"Calendar"}, DefaultStatus: http.StatusOK,
 		Description: "Counts a period on the legal calendar the way cases do, and names the rule applied. " +
-			"A period reaching into a year without official holiday data is refused (422), never guessed.",
+			"A period reaching into a year without a loaded holiday notice is counted provisionally from the statutory holidays " +
+			"(provisional, with the reason) where the calendar allows it, and otherwise refused (422), never guessed.",
 		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *DeadlineRequest) (*DeadlineResponse, error) {
 		if ok, err := d.allowed(request(principalOf(ctx), policies.ObjectCalendar, policies.ActionRead)); err != nil || !ok {
@@ -186,6 +192,7 @@ func registerCalendar(api huma.API, d *Deps) {
 		out.Body.From, out.Body.Length, out.Body.Unit = dl.From.String(), dl.N, string(dl.Unit)
 		out.Body.NominalLastDay, out.Body.LastDay, out.Body.Extended = dl.Nominal.String(), dl.Last.String(), dl.Extended
 		out.Body.Rule, out.Body.Basis, out.Body.CalendarVersion = dl.Rule, dl.Basis, dl.CalendarVersion
+		out.Body.Provisional, out.Body.ProvisionalNote = dl.Provisional, dl.ProvisionalReason
 		return out, nil
 	})
 
