@@ -377,7 +377,8 @@ func (c *caseRun) refreshActions() {
 			c.state.NextActions = append(c.state.NextActions, NextAction{
 				Action: procedures.ExtendAction + cs.Name,
 				Title:  procedures.Text{Zh: "延长" + cs.Title.Zh, En: "Extend: " + cs.Title.En},
-				By:     def.Extension.By, Office: c.in.Office, OpinionRequired: true,
+				// Where the approving authority sits, which may be above the office.
+				By: def.Extension.By, Office: procedures.OfficeAt(c.in.Office, def.Extension.Level), OpinionRequired: true,
 			})
 		}
 	}
