@@ -53,9 +53,17 @@ func TestW7ExtensionByTheApprovingAuthority(t *testing.T) {
 		{day: "2027-05-06", action: "report-completion", actor: countyHeadAct, att: "完成情况报告"},
 	})
 	outs := schedule(f, moves)
+	var implementing workflows.CaseState
+	f.at("2027-01-04", 10, func() { implementing = f.state() })
 	f.env.ExecuteWorkflow(workflows.CaseWorkflowName, conversionInput(f))
 	st := f.result()
 	checkMoves(t, moves, outs)
+	// The case shows the extension as the nation's to decide.
+	if !slices.ContainsFunc(implementing.NextActions, func(na workflows.NextAction) bool {
+		return na.Action == "extend:implementation" && na.By == "approver" && na.Office == "000000"
+	}) {
+		t.Fatalf("next actions in implementation %+v", implementing.NextActions)
+	}
 	for _, c := range st.Clocks {
 		if c.Name == "implementation" && (!c.Extended || c.LastDay != "2027-09-30") {
 			t.Fatalf("implementation clock %+v", c)
