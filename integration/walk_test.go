@@ -60,6 +60,8 @@ type walkFixtures struct {
 	m1, m2, m3   string // m1 (H) at registrar review, m2 (G) registered, m3 for the registrar to decide
 	notification int64  // one of G's notifications
 	staff        string // a staff directory entry, m1 copied to them
+	account      string // the local account of staff (its password: walkPassword)
+	hAccount     string // the local account of H's man, an applicant of Beijing
 	newcomer     couple // submits a new case as the right actor
 }
 
@@ -89,7 +91,14 @@ type walkVariant struct {
 	// name, which proves the leak check looks where the case would show.
 	list  bool
 	lists string
+	// anon, when not zero, marks an operation that needs no
+	// authentication: the status expected without a token and with each
+	// bad one (which it ignores), instead of 401 and a challenge.
+	anon int
 }
+
+// walkPassword is the password of the walk's local accounts.
+const walkPassword = "walk password 1"
 
 // sameForOthers expects one status from every actor of group (d).
 func sameForOthers(st int) map[string]int {
@@ -184,6 +193,27 @@ func walkTable(f walkFixtures) map[string][]walkVariant {
 		// covering a role the person holds or held.
 		"list-staff-changes": {{call: walkCall{path: map[string]string{"subject": f.staff}}, outsider: no,
 			others: sameForOthers(no), right: sup110000, rightSt: ok}},
+		// Signing in needs no token; a wrong password is 401 for everyone,
+		// the right one opens a session whatever token comes with it.
+		"sign-in": {{call: walkCall{body: map[string]string{"username": "walk-nobody", "password": "wrong"}},
+			anon: http.StatusUnauthorized, outsider: http.StatusUnauthorized, others: sameForOthers(http.StatusUnauthorized),
+			right: outsider, rightSt: ok,
+			rightCall: &walkCall{body: map[string]string{"username": f.account, "password": walkPassword}}}},
+		"list-sign-in-providers": {{anon: ok, outsider: ok, others: sameForOthers(ok), right: outsider, rightSt: ok}},
+		// Who am I, and signing out, are for every authenticated person.
+		"get-session": {{outsider: ok, others: sameForOthers(ok), right: reg110105, rightSt: ok}},
+		"sign-out": {{outsider: http.StatusNoContent, others: sameForOthers(http.StatusNoContent), right: reg110105,
+			rightSt: http.StatusNoContent}},
+		// Accounts are for admins whose jurisdiction covers the subject's
+		// roles (staff) or ID number (applicants): an admin of 420000
+		// sees a list without the fixture accounts.
+		"list-accounts": {{outsider: no, others: except(sameForOthers(no), map[string]int{adm420000: ok}), right: adm110000,
+			rightSt: ok, list: true, lists: f.hAccount}},
+		"put-account": {{call: walkCall{path: map[string]string{"username": f.account},
+			body: map[string]any{"name": "周登记", "subject": f.staff, "active": false}},
+			outsider: no, others: sameForOthers(no), right: adm110000, rightSt: ok,
+			rightCall: &walkCall{path: map[string]string{"username": f.account},
+				body: map[string]any{"name": "周登记", "subject": f.staff, "active": true}}}},
 		"list-due-cases": {{call: walkCall{query: office}, outsider: no, others: anySupervising, right: sup110000,
 			rightSt: ok, list: true}},
 		"get-supervision-stats": {{call: walkCall{query: url.Values{"division": {"110105"}}}, outsider: no,
@@ -402,6 +432,8 @@ func walkSetUp(t *testing.T, e *env, reg, admin string) walkFixtures {
 	}
 	e.do(http.MethodPut, "/v1/staff/"+f.staff, admin, map[string]any{"name": "周登记", "roles": []string{"registrar:110105"}}).
 		expect(t, http.StatusOK)
+	f.account = e.localAccount(f.staff, "周登记", walkPassword)
+	f.hAccount = e.localAccount(f.h.man, f.h.manName, walkPassword)
 	// A colleague reads m1 (the read log has an entry) and copies it to the
 	// staff entry (their copied list has it).
 	e.do(http.MethodGet, "/v1/cases/"+f.m1, reg, nil).expect(t, http.StatusOK)
@@ -501,17 +533,21 @@ func TestAuthorizationWalk(t *testing.T) {
 			name := label(id, v)
 			target := op.target(t, v.call)
 			what := op.method + " " + target
+			anon := http.StatusUnauthorized
+			if v.anon != 0 {
+				anon = v.anon
+			}
 			r := w.call(op.method, target, "", v.call.body)
-			check(name, "no token", what, r, http.StatusUnauthorized)
-			if !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") ||
-				!strings.HasPrefix(r.header.Get("Content-Type"), "application/problem+json") {
+			check(name, "no token", what, r, anon)
+			if v.anon == 0 && (!strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") ||
+				!strings.HasPrefix(r.header.Get("Content-Type"), "application/problem+json")) {
 				t.Errorf("%s without a token: %d with challenge %q and type %q, want a Bearer challenge and problem+json",
 					name, r.status, r.header.Get("WWW-Authenticate"), r.header.Get("Content-Type"))
 			}
 			leaks("no token", what, r, v.list)
 			for _, b := range bad {
 				r := w.call(op.method, target, b.header, v.call.body)
-				check(name, b.name, what, r, http.StatusUnauthorized)
+				check(name, b.name, what, r, anon)
 				leaks(b.name, what, r, v.list)
 			}
 			r = w.call(op.method, target, "Bearer "+tokens[outsider], v.call.body)
