@@ -68,9 +68,10 @@ func registerConsole(mux *http.ServeMux, dist fs.FS) {
 				serveStatic(w, r, dist, name, strings.HasPrefix(name, "assets/"))
 				return
 			}
-			// A missing bundle is a 404; any other path is a route of the
-			// console, which its router resolves (history routing).
-			if strings.HasPrefix(name, "assets/") {
+			// A missing file (a name with an extension, such as a bundle,
+			// /.env or /favicon.ico) is a 404; any other path is a route of
+			// the console, which its router resolves (history routing).
+			if path.Ext(name) != "" || strings.HasPrefix(name, "assets/") {
 				writeNotFound(w)
 				return
 			}

@@ -225,6 +225,11 @@ func (d *Deps) signIn(ctx context.Context, in *SignInRequest) (*SessionResponse,
 
 // openSession records a new session for s and returns its token.
 func (d *Deps) openSession(ctx context.Context, s store.Session, now time.Time) (string, store.Session, error) {
+	// Every sign-in sweeps the sessions that expired unused, so the
+	// table grows with the people signed in, not with time.
+	if _, err := d.Store.DeleteExpiredSessions(ctx, now); err != nil {
+		d.Logger.Warn("remove expired sessions", "error", err)
+	}
 	token, csrf := randomToken(), randomToken()
 	s.CSRFToken, s.CreatedAt, s.ExpiresAt = csrf, now, now.Add(SessionTTL)
 	if err := d.Store.CreateSession(ctx, token, s); err != nil {

@@ -248,7 +248,7 @@ func TestConsoleFallbackAndCSP(t *testing.T) {
 	if a := e.call(http.MethodGet, "/assets/app-1.js", ""); a.status != http.StatusOK || !strings.Contains(a.header.Get("Cache-Control"), "immutable") {
 		t.Errorf("bundle: %d %q", a.status, a.header.Get("Cache-Control"))
 	}
-	for _, p := range []string{"/v1/no-such-thing", "/assets/missing.js", "/auth/nothing"} {
+	for _, p := range []string{"/v1/no-such-thing", "/assets/missing.js", "/auth/nothing", "/.env", "/debug/pprof/x.txt"} {
 		if a := e.call(http.MethodGet, p, ""); a.status != http.StatusNotFound && a.status != http.StatusUnauthorized {
 			t.Errorf("GET %s: %d, want 404 (not the console page)", p, a.status)
 		} else if strings.Contains(string(a.body), "console") {
