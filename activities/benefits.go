@@ -126,6 +126,9 @@ const (
 	DocSubsistenceAdjustment = "subsistence-allowance-adjustment"
 	// DocSubsistenceStop is the notice that payment stops (停发通知).
 	DocSubsistenceStop = "subsistence-allowance-stop"
+	// DocSubsistencePublication is what the county publishes in the
+	// village or community (公布): name, household size and amount only.
+	DocSubsistencePublication = "subsistence-allowance-publication"
 	// EffectProposeSubsistenceAmount reads the new amount a reduction
 	// states in its opinion.
 	EffectProposeSubsistenceAmount = "propose-subsistence-amount"
@@ -138,19 +141,24 @@ const subsistenceBasis = "最低生活保障审核确认办法"
 
 func init() {
 	for id, c := range map[string]checker{
-		"data-check-consent":     {basis: subsistenceBasis + "第九条", run: checkDataCheckConsent},
-		"applicant-in-household": {basis: subsistenceBasis + "第四条、第七条", run: checkApplicantInHousehold},
-		"income-below-standard":  {basis: "社会救助暂行办法第九条；" + subsistenceBasis + "第十三条", run: checkIncomeBelowStandard},
-		"assets-within-limits":   {basis: "社会救助暂行办法第九条；" + subsistenceBasis + "第十四条", run: checkAssetsWithinLimits},
-		"not-staff-relative":     {basis: subsistenceBasis + "第十一条、第二十条", run: checkNotStaffRelative},
-		"stable-income":          {basis: subsistenceBasis + "第三十一条", run: checkStableIncome},
-		"reduced-amount-stated":  {basis: subsistenceBasis + "第三十二条", run: checkReducedAmountStated},
+		"data-check-consent":      {basis: subsistenceBasis + "第九条", run: checkDataCheckConsent},
+		"applicant-in-household":  {basis: subsistenceBasis + "第四条、第七条", run: checkApplicantInHousehold},
+		"income-below-standard":   {basis: "社会救助暂行办法第九条；" + subsistenceBasis + "第十三条", run: checkIncomeBelowStandard},
+		"assets-within-limits":    {basis: "社会救助暂行办法第九条；" + subsistenceBasis + "第十四条", run: checkAssetsWithinLimits},
+		"not-staff-relative":      {basis: subsistenceBasis + "第十一条、第二十条", run: checkNotStaffRelative},
+		"stable-income":           {basis: subsistenceBasis + "第三十一条", run: checkStableIncome},
+		"reduced-amount-stated":   {basis: subsistenceBasis + "第三十二条", run: checkReducedAmountStated},
+		"increased-amount-stated": {basis: subsistenceBasis + "第三十一条、第三十二条", run: checkIncreasedAmountStated},
+		"amount-within-standard":  {basis: subsistenceBasis + "第二十一条、第二十三条", run: checkAmountWithinStandard},
+		"hukou-where-applying":    {basis: subsistenceBasis + "第四条、第五条", run: checkHukouWhereApplying},
+		"not-already-receiving":   {basis: subsistenceBasis + "第二十八条", run: checkNotAlreadyReceiving},
 	} {
 		checkers[id] = c
 	}
 	issuers[DocSubsistenceDecision] = issueSubsistenceDecision
 	issuers[DocSubsistenceAdjustment] = issueSubsistenceAdjustment
 	issuers[DocSubsistenceStop] = issueSubsistenceStop
+	issuers[DocSubsistencePublication] = issueSubsistencePublication
 	effects[EffectProposeSubsistenceAmount] = proposeSubsistenceAmount
 }
 
@@ -233,7 +241,8 @@ func checkIncomeBelowStandard(ctx context.Context, e *checkEnv) ([]procedures.Te
 		return nil, err
 	}
 	err = e.a.Store.AssessBenefit(ctx, store.Benefit{CaseID: e.in.CaseID, Benefit: BenefitSubsistence, HolderID: p.IDNumber,
-		HolderName: p.Name, Office: e.in.Office, MonthlyFen: gap, UpdatedOn: e.in.OnDay, Basis: mustJSON(map[string]any{
+		HolderName: p.Name, Office: e.in.Office, MonthlyFen: gap, UpdatedOn: e.in.OnDay, Members: memberIDs(e.form, p),
+		Basis: mustJSON(map[string]any{
 			"monthlyStandard": yuanText(standard), "householdMembers": members,
 			"householdMonthlyIncome": yuanText(income), "perCapitaIncome": yuanText(perCapita),
 		})})
@@ -337,7 +346,11 @@ func checkReducedAmountStated(ctx context.Context, e *checkEnv) ([]procedures.Te
 	if err != nil {
 		return nil, err
 	}
-	switch p := b.ProposedFen; {
+	p := b.ProposedFen
+	if e.in.AmountFen != nil {
+		p = e.in.AmountFen // set with the reduction (definitions from version 2)
+	}
+	switch {
 	case p == nil:
 		return []procedures.Text{{
 			Zh: "减发意见未写明新的月保障金额（例如“减为350元”）",
@@ -365,6 +378,9 @@ func issueBenefitDecision(ctx context.Context, a *Activities, in workflows.Issue
 	if err != nil {
 		return nil, err
 	}
+	if err := grantedAmount(ctx, a, in); err != nil {
+		return nil, err
+	}
 	b, err := benefitOf(ctx, a, in.CaseID)
 	if err != nil {
 		return nil, err
@@ -383,7 +399,11 @@ func issueBenefitDecision(ctx context.Context, a *Activities, in workflows.Issue
 	if err != nil {
 		return nil, err
 	}
-	if _, err := a.Store.StartBenefit(ctx, in.CaseID, from, in.OnDay); err != nil {
+	if _, err := a.Store.StartBenefit(ctx, in.CaseID, from, in.OnDay); errors.Is(err, store.ErrAlreadyReceiving) {
+		// Another case started paying a member since the checks: the
+		// decision cannot take effect, and retrying will not change that.
+		return nil, errBadDefinition("case %s: a household member is already paid this benefit by another case", in.CaseID)
+	} else if err != nil {
 		return nil, err
 	}
 	return []workflows.Document{asDocument(d, p)}, nil
@@ -419,8 +439,16 @@ func issueSubsistenceAdjustment(ctx context.Context, a *Activities, in workflows
 		if err != nil {
 			return nil, err
 		}
-		if b.ProposedFen == nil {
-			return nil, errBadDefinition("case %s: a reduction reached its notice without a stated amount", in.CaseID)
+		proposed := b.ProposedFen
+		if in.AmountFen != nil {
+			proposed = in.AmountFen // set with the decision to increase or reduce
+		}
+		if proposed == nil {
+			return nil, errBadDefinition("case %s: a change reached its notice without a stated amount", in.CaseID)
+		}
+		change := "reduce"
+		if *proposed > b.MonthlyFen {
+			change = "increase"
 		}
 		from, err := firstOfNextMonth(in.OnDay)
 		if err != nil {
@@ -432,8 +460,8 @@ func issueSubsistenceAdjustment(ctx context.Context, a *Activities, in workflows
 		}
 		d, err = a.Store.IssueDocument(ctx, store.DocumentRequest{CaseID: in.CaseID, Kind: DocSubsistenceAdjustment, Prefix: "DBBG",
 			Office: in.Office, Date: in.OnDay, HolderID: key, HolderName: p.Name, Data: mustJSON(map[string]any{
-				"previousAmount": yuanText(b.MonthlyFen), "monthlyAmount": yuanText(*b.ProposedFen),
-				"effectiveFrom": from, "decidedOn": in.OnDay,
+				"previousAmount": yuanText(b.MonthlyFen), "monthlyAmount": yuanText(*proposed),
+				"effectiveFrom": from, "decidedOn": in.OnDay, "change": change,
 			})})
 		if err != nil {
 			return nil, err

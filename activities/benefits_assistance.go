@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -17,6 +18,9 @@ const (
 	// DocAssistancePayment records assistance paid first in an emergency
 	// (先行救助), before the paperwork is completed.
 	DocAssistancePayment = "temporary-assistance-payment"
+	// DocAssistanceRecovery tells the recipient that a payment made first
+	// was not recognised and is to be paid back (暂行办法第六十八条).
+	DocAssistanceRecovery = "temporary-assistance-recovery"
 )
 
 func init() {
@@ -25,6 +29,7 @@ func init() {
 	checkers["within-township-limit"] = checker{basis: "社会救助暂行办法第四十八条", run: checkWithinTownshipLimit}
 	issuers[DocAssistanceDecision] = issueAssistance(DocAssistanceDecision, "LJ")
 	issuers[DocAssistancePayment] = issueAssistance(DocAssistancePayment, "LJXX")
+	issuers[DocAssistanceRecovery] = issueAssistanceRecovery
 }
 
 // assistanceAmount is the amount the form asks for, in fen.
@@ -81,7 +86,11 @@ func checkWithinTownshipLimit(_ context.Context, e *checkEnv) ([]procedures.Text
 	if !ok {
 		return nil, errBadDefinition("params.townshipLimit (the amount up to which the township approves) is not set")
 	}
-	if amount := assistanceAmount(e.form); amount > toFen(limit) {
+	amount := assistanceAmount(e.form)
+	if e.in.AmountFen != nil {
+		amount = *e.in.AmountFen // the amount the township proposed
+	}
+	if amount > toFen(limit) {
 		return []procedures.Text{{
 			Zh: fmt.Sprintf("救助金额%s元超过乡镇审批限额%s元，报县级民政部门审批", yuanText(amount), yuanText(toFen(limit))),
 			En: fmt.Sprintf("%s yuan is above the township's limit of %s yuan, so the county approves", yuanText(amount), yuanText(toFen(limit))),
@@ -90,9 +99,8 @@ func checkWithinTownshipLimit(_ context.Context, e *checkEnv) ([]procedures.Text
 	return nil, nil
 }
 
-// issueAssistance issues a one-off assistance document for the amount
-// asked for: an action carries no amount of its own, so the decision
-// grants or refuses the application's.
+// issueAssistance issues a one-off assistance document for the amount the
+// officer set (definitions from version 2), or else the amount asked for.
 func issueAssistance(kind, prefix string) issuer {
 	return func(ctx context.Context, a *Activities, in workflows.IssueInput) ([]workflows.Document, error) {
 		p, err := holder(in.Parties)
@@ -104,13 +112,51 @@ func issueAssistance(kind, prefix string) issuer {
 			return nil, err
 		}
 		hardship := childObject(form, "hardship")
+		amount := assistanceAmount(form)
+		if in.AmountFen != nil {
+			amount = *in.AmountFen
+		}
 		d, err := a.Store.IssueDocument(ctx, store.DocumentRequest{CaseID: in.CaseID, Kind: kind, Prefix: prefix,
 			Office: in.Office, Date: in.OnDay, HolderID: p.IDNumber, HolderName: p.Name, Data: mustJSON(map[string]any{
-				"amount": yuanText(assistanceAmount(form)), "cause": hardship["cause"], "decidedOn": in.OnDay,
+				"amount": yuanText(amount), "requested": yuanText(assistanceAmount(form)), "cause": hardship["cause"], "decidedOn": in.OnDay,
 			})})
 		if err != nil {
 			return nil, err
 		}
 		return []workflows.Document{asDocument(d, p)}, nil
 	}
+}
+
+// issueAssistanceRecovery issues the notice to pay back a payment made
+// first that the county did not recognise: the amount is the payment's.
+func issueAssistanceRecovery(ctx context.Context, a *Activities, in workflows.IssueInput) ([]workflows.Document, error) {
+	p, err := holder(in.Parties)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := a.Store.DocumentsForCase(ctx, in.CaseID)
+	if err != nil {
+		return nil, err
+	}
+	var paid store.Document
+	for _, d := range docs {
+		if d.Kind == DocAssistancePayment {
+			paid = d
+		}
+	}
+	if paid.Number == "" {
+		return nil, errBadDefinition("case %s: a recovery notice without a payment made first", in.CaseID)
+	}
+	var data struct{ Amount string }
+	if err := json.Unmarshal(paid.Data, &data); err != nil {
+		return nil, fmt.Errorf("payment %s: %w", paid.Number, err)
+	}
+	d, err := a.Store.IssueDocument(ctx, store.DocumentRequest{CaseID: in.CaseID, Kind: DocAssistanceRecovery, Prefix: "LJZH",
+		Office: in.Office, Date: in.OnDay, HolderID: p.IDNumber, HolderName: p.Name, Data: mustJSON(map[string]any{
+			"amount": data.Amount, "payment": paid.Number, "decidedOn": in.OnDay,
+		})})
+	if err != nil {
+		return nil, err
+	}
+	return []workflows.Document{asDocument(d, p)}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -57,6 +58,7 @@ type ActRequest struct {
 		Slot        string           `json:"slot,omitempty" maxLength:"64" required:"false" doc:"The countersign slot to remove (remove-signer)"`
 		Position    string           `json:"position,omitempty" enum:"before,after" required:"false" doc:"Where an added signer signs in a sequential countersign"`
 		Form        map[string]any   `json:"form,omitempty" required:"false" doc:"A corrected application form, where the action takes one (补正)"`
+		Amount      *float64         `json:"amount,omitempty" minimum:"0" maximum:"100000000" required:"false" doc:"The sum in yuan (at most two decimals) the officer sets, where the action takes one: a monthly allowance approved, increased or reduced, assistance approved or paid first"`
 	}
 }
 
@@ -289,6 +291,13 @@ func (d *Deps) actOnCase(ctx context.Context, in *ActRequest) (*CaseResponse, er
 	for _, a := range in.Body.Attachments {
 		req.Attachments = append(req.Attachments, workflows.Attachment{Title: a.Title, Reference: a.Reference, SHA256: a.SHA256, Proof: a.Proof.wire()})
 	}
+	if in.Body.Amount != nil {
+		fen, err := amountFen(*in.Body.Amount)
+		if err != nil {
+			return nil, err
+		}
+		req.AmountFen = &fen
+	}
 	if in.Body.Form != nil {
 		form, err := d.amendedForm(sum, in.Body.Form)
 		if err != nil {
@@ -479,4 +488,15 @@ func officeLevel(l divisions.Level) string {
 		return procedures.OfficePrefecture
 	}
 	return procedures.OfficeCounty
+}
+
+// amountFen turns an action's amount in yuan into whole fen; a fraction
+// of a fen is a slip the officer should see, not something to round away.
+func amountFen(yuan float64) (int64, error) {
+	fen := math.Round(yuan * 100)
+	if math.Abs(yuan*100-fen) > 1e-6 {
+		return 0, huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{
+			Location: "body.amount", Message: "an amount has at most two decimals (fen)", Value: yuan})
+	}
+	return int64(fen), nil
 }

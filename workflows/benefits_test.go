@@ -66,7 +66,7 @@ var recipient = workflows.Party{IDNumber: newID("110105", "19750304", "021"), Na
 // subsistenceForm: three members with income yuan a month against a
 // standard of 800 per person (1,780 gives an allowance of 620 a month).
 func subsistenceForm(irregular bool, income int) string {
-	return fmt.Sprintf(`{"applicants":[{"name":"刘芳","idNumber":%q}],
+	return fmt.Sprintf(`{"applicants":[{"name":"刘芳","idNumber":%q}],"hukouDivision":"110105",
  "household":{"members":[{"name":"刘芳","idNumber":%q,"relation":"本人"},
   {"name":"王强","idNumber":%q,"relation":"配偶"},{"name":"王小明","idNumber":%q,"relation":"子女"}],
   "monthlyIncome":%d,"financialAssets":3000,"vehicles":0,"extraHomes":0,"irregularIncome":%t},
@@ -142,7 +142,7 @@ func TestSubsistenceNoticeEndsAndYearlyReviews(t *testing.T) {
 		early = f.act("approve", appr1, "") // still in the notice period
 	})
 	f.at("2026-03-10", 9, func() { county = f.state() })
-	f.at("2026-03-10", 10, func() { f.act("approve", appr1, "") })
+	f.at("2026-03-10", 10, func() { f.actAmount("approve", appr1, "", 620) })
 	f.at("2027-03-10", 9, func() {
 		if st := f.state(); st.Stage != "receiving" {
 			t.Errorf("on the last day of the first year the stage is %s", st.Stage)
@@ -152,9 +152,9 @@ func TestSubsistenceNoticeEndsAndYearlyReviews(t *testing.T) {
 	f.at("2027-03-11", 10, func() { f.act("unchanged", reg1, "") })
 	// 2028-03-11 is a Saturday: the year ends on Monday the 13th.
 	f.at("2028-03-14", 10, func() { f.act("changed", reg1, "配偶就业，家庭收入增加") })
-	f.at("2028-03-14", 11, func() { f.act("reduce", appr1, "家庭收入增加，应减发") })
+	f.at("2028-03-14", 11, func() { f.actAmount("reduce", appr1, "家庭收入增加，应减发", 700) })
 	f.at("2028-03-14", 12, func() { sentBack = f.state() })
-	f.at("2028-03-14", 13, func() { f.act("reduce", appr1, "家庭收入增加，月保障金额减为350元") })
+	f.at("2028-03-14", 13, func() { f.actAmount("reduce", appr1, "家庭收入增加，月保障金额减为350元", 350) })
 	f.at("2028-03-14", 14, func() { afterCut = f.state() })
 	f.at("2029-03-15", 10, func() { f.act("changed", reg1, "家庭成员均已就业") })
 	f.at("2029-03-15", 11, func() { f.act("stop", appr1, "家庭人均收入已超过当地保障标准") })
@@ -174,10 +174,10 @@ func TestSubsistenceNoticeEndsAndYearlyReviews(t *testing.T) {
 	if len(sentBack.Reasons) != 1 || sentBack.Reasons[0].Check != "reduced-amount-stated" || sentBack.Stage != "review-decision" {
 		t.Fatalf("a reduction without an amount: stage %s reasons %+v", sentBack.Stage, sentBack.Reasons)
 	}
-	if afterCut.Stage != "receiving" || len(afterCut.Documents) != 2 {
+	if afterCut.Stage != "receiving" || len(afterCut.Documents) != 3 {
 		t.Fatalf("after the reduction: stage %s documents %+v", afterCut.Stage, afterCut.Documents)
 	}
-	if st.Outcome != procedures.OutcomeTerminated || st.Stage != "stopped" || len(st.Documents) != 3 {
+	if st.Outcome != procedures.OutcomeTerminated || st.Stage != "stopped" || len(st.Documents) != 4 {
 		t.Fatalf("outcome %s at %s, documents %+v", st.Outcome, st.Stage, st.Documents)
 	}
 	want := []struct {
@@ -185,7 +185,7 @@ func TestSubsistenceNoticeEndsAndYearlyReviews(t *testing.T) {
 	}{
 		{activities.DocSubsistenceDecision, "monthlyAmount", "620.00"},
 		{activities.DocSubsistenceDecision, "paymentFrom", "2026-04-01"},
-		{activities.DocSubsistenceDecision, "perCapitaIncome", "593.33"},
+		{activities.DocSubsistenceDecision, "amountSetBy", "county"},
 		{activities.DocSubsistenceAdjustment, "previousAmount", "620.00"},
 		{activities.DocSubsistenceAdjustment, "monthlyAmount", "350.00"},
 		{activities.DocSubsistenceAdjustment, "effectiveFrom", "2028-04-01"},
@@ -293,7 +293,7 @@ func TestSubsistenceHalfYearlyReview(t *testing.T) {
 	in := benefitCase(f, "subsistence-allowance", "SUB", subsistenceForm(true, 1780))
 	toPublicNotice(f, "2026-03-02", 11)
 	var receiving, fiveMonths, sixMonths workflows.CaseState
-	f.at("2026-03-10", 10, func() { f.act("approve", appr1, "") })
+	f.at("2026-03-10", 10, func() { f.actAmount("approve", appr1, "", 620) })
 	f.at("2026-03-10", 11, func() { receiving = f.state() })
 	f.at("2026-08-10", 10, func() { fiveMonths = f.state() })
 	f.at("2026-09-11", 10, func() { sixMonths = f.state() })
@@ -324,12 +324,12 @@ func TestTemporaryAssistanceNoticeEndsTownshipApproves(t *testing.T) {
  "requestedAmount":300}`, recipient.IDNumber))
 	var route workflows.CaseState
 	var sameOfficer *outcome
-	f.at("2026-03-02", 11, func() { f.act("recommend", reg1, "") })
+	f.at("2026-03-02", 11, func() { f.actAmount("recommend", reg1, "", 300) })
 	f.at("2026-03-10", 9, func() {
 		route = f.state()
-		sameOfficer = f.act("approve", reg1, "")
+		sameOfficer = f.actAmount("approve", reg1, "", 300)
 	})
-	f.at("2026-03-10", 10, func() { f.act("approve", reg2, "") })
+	f.at("2026-03-10", 10, func() { f.actAmount("approve", reg2, "", 300) })
 	f.env.ExecuteWorkflow(workflows.CaseWorkflowName, in)
 	st := f.result()
 	if route.Stage != "township-approval" || len(events(route, "expire:public-notice")) != 1 {
@@ -345,8 +345,8 @@ func TestTemporaryAssistanceNoticeEndsTownshipApproves(t *testing.T) {
 }
 
 // TestSubsistenceCorrectionAmendsTheFigures: after the one correction
-// notice the applicant hands in a corrected form; its figures are checked
-// again and fix the amount, and the township cannot ask for more.
+// notice the applicant hands in a corrected form, which later checks read;
+// the township cannot ask for more, and the county sets the amount.
 func TestSubsistenceCorrectionAmendsTheFigures(t *testing.T) {
 	f := newBenefitFixture(t, received("2026-03-02"))
 	in := benefitCase(f, "subsistence-allowance", "SUB", subsistenceForm(false, 1780))
@@ -368,7 +368,7 @@ func TestSubsistenceCorrectionAmendsTheFigures(t *testing.T) {
 	f.at("2026-03-03", 13, func() { f.act("begin-data-check", appr1, "") })
 	f.at("2026-03-03", 14, func() { f.act("consistent", appr1, "") })
 	f.at("2026-03-03", 15, func() { f.act("propose-approval", reg1, "") })
-	f.at("2026-03-11", 10, func() { f.act("approve", appr1, "") })
+	f.at("2026-03-11", 10, func() { f.actAmount("approve", appr1, "", 500) })
 	f.at("2026-03-11", 11, func() { approved = f.state() })
 	// The family moves away; the benefit stops and the case ends.
 	f.at("2026-05-06", 10, func() { f.act("report-change", reg1, "全家迁出本辖区") })
@@ -384,6 +384,12 @@ func TestSubsistenceCorrectionAmendsTheFigures(t *testing.T) {
 		t.Fatalf("stage after approval %s, outcome %s", approved.Stage, st.Outcome)
 	}
 	if got := docData(f, in.CaseID, activities.DocSubsistenceDecision)["monthlyAmount"]; got != "500.00" {
-		t.Fatalf("amount from the corrected figures: %v", got)
+		t.Fatalf("amount set by the county: %v", got)
 	}
+}
+
+// actAmount sends an action with the amount (yuan) the officer sets.
+func (f *fixture) actAmount(action string, actor workflows.Actor, opinion string, yuan int64) *outcome {
+	fen := yuan * 100
+	return f.actReq(workflows.ActRequest{Action: action, Actor: actor, Opinion: opinion, AmountFen: &fen})
 }

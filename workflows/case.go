@@ -226,7 +226,7 @@ func (c *caseRun) validate(ctx workflow.Context, req ActRequest) error {
 	if len(req.Form) > MaxForm {
 		return rejected("the amended form is larger than %d bytes", MaxForm)
 	}
-	return nil
+	return c.validateAmount(a, req)
 }
 
 func (c *caseRun) isParty(subject string) bool {
@@ -400,7 +400,7 @@ func (c *caseRun) runChecks(ctx workflow.Context, st procedures.Stage) (string, 
 	var res ChecksResult
 	err := workflow.ExecuteActivity(activityCtx(ctx), ActivityRunChecks, ChecksInput{
 		CaseID: c.in.CaseID, Checks: st.Checks, Params: c.def.Params, Parties: c.in.Parties,
-		Form: c.form(), Office: c.in.Office, OnDay: c.today(ctx),
+		Form: c.form(), Office: c.in.Office, OnDay: c.today(ctx), AmountFen: c.state.AmountFen,
 	}).Get(ctx, &res)
 	if err != nil {
 		return "", err
@@ -440,7 +440,7 @@ func (c *caseRun) route(ctx workflow.Context, st procedures.Stage) (string, erro
 	var res ChecksResult
 	err := workflow.ExecuteActivity(activityCtx(ctx), ActivityRunChecks, ChecksInput{
 		CaseID: c.in.CaseID, Checks: refs, Params: c.def.Params, Parties: c.in.Parties,
-		Form: c.form(), Office: c.in.Office, OnDay: c.today(ctx),
+		Form: c.form(), Office: c.in.Office, OnDay: c.today(ctx), AmountFen: c.state.AmountFen,
 	}).Get(ctx, &res)
 	if err != nil {
 		return "", err
@@ -462,7 +462,7 @@ func (c *caseRun) issue(ctx workflow.Context, st procedures.Stage) (string, erro
 	var res IssueResult
 	err := workflow.ExecuteActivity(activityCtx(ctx), ActivityIssueDocuments, IssueInput{
 		CaseID: c.in.CaseID, Document: st.Document, Office: c.in.Office, OnDay: c.today(ctx), Parties: c.in.Parties,
-		Form: c.form(), ProcedureID: c.def.ID, Params: c.def.Params,
+		Form: c.form(), ProcedureID: c.def.ID, Params: c.def.Params, AmountFen: c.state.AmountFen,
 	}).Get(ctx, &res)
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) && appErr.Type() == ErrTypeRegistryConflict {
@@ -704,6 +704,10 @@ func (c *caseRun) apply(ctx workflow.Context, st procedures.Stage, due *Deadline
 		office = c.actionOffice(st)
 	}
 	opinion := req.Opinion
+	if req.AmountFen != nil {
+		c.state.AmountFen = req.AmountFen
+		opinion = strings.TrimPrefix(opinion+"；"+amountText(*req.AmountFen), "；")
+	}
 	if len(req.Form) > 0 {
 		// The amended form replaces the submitted one for every later check
 		// and document; the submitted one stays in the case's input.

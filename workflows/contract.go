@@ -141,6 +141,9 @@ type ActRequest struct {
 	// Form is an amended application form handed in by a party (补正),
 	// already validated by the API against the procedure's schema.
 	Form json.RawMessage `json:"form,omitempty"`
+	// AmountFen is the sum an officer sets with the action (核定金额), in
+	// fen, where the action takes one (procedures.AmountRule).
+	AmountFen *int64 `json:"amountFen,omitempty"`
 	// Signature is the API's signature over all of the above; the act
 	// validator rejects an action without a valid, fresh one.
 	Signature *ActSignature `json:"signature,omitempty"`
@@ -284,9 +287,12 @@ type CaseState struct {
 	Proofs []AcceptedProof `json:"proofs,omitempty"`
 	// AmendedForm is the form as corrected by a party, when it was.
 	AmendedForm json.RawMessage `json:"amendedForm,omitempty"`
-	Timeline    []Event         `json:"timeline"`
-	ClosedAt    *time.Time      `json:"closedAt,omitempty"`
-	Seq         int64           `json:"seq"`
+	// AmountFen is the last sum an officer set on the case (fen), which
+	// later checks and documents read.
+	AmountFen *int64     `json:"amountFen,omitempty"`
+	Timeline  []Event    `json:"timeline"`
+	ClosedAt  *time.Time `json:"closedAt,omitempty"`
+	Seq       int64      `json:"seq"`
 }
 
 // Reason is one ground for a refusal or a non-acceptance.
@@ -484,6 +490,8 @@ type ChecksInput struct {
 	Form    json.RawMessage       `json:"form"`
 	Office  string                `json:"office"`
 	OnDay   string                `json:"onDay"` // the day the checks apply to (ages are counted on it)
+	// AmountFen is the last sum an officer set on the case, if any.
+	AmountFen *int64 `json:"amountFen,omitempty"`
 }
 
 // ChecksResult lists every failed check.
@@ -561,6 +569,8 @@ type IssueInput struct {
 	// read local values (amounts, limits) from the definition.
 	ProcedureID string         `json:"procedureId,omitempty"`
 	Params      map[string]any `json:"params,omitempty"`
+	// AmountFen is the last sum an officer set on the case, if any.
+	AmountFen *int64 `json:"amountFen,omitempty"`
 }
 
 // IssueResult lists the documents issued (the same ones on a retry).
