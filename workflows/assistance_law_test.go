@@ -66,7 +66,9 @@ func TestM18EmergencyPaymentHasACeilingAndARecoveryPath(t *testing.T) {
 	f.at("2026-06-01", 11, func() { tooMuch = f.actAmount("pay-first", reg1, "住房失火，急需生活费", 8000) })
 	f.at("2026-06-01", 12, func() { f.actAmount("pay-first", reg1, "住房失火，急需生活费", 800) })
 	f.at("2026-06-03", 10, func() { f.act("submit-paperwork", reg1, "补齐救助对象、事由和金额材料") })
-	f.at("2026-06-04", 10, func() { f.act("not-recognised", appr1, "经核查，火灾损失已由保险全额赔付，不符合临时救助条件") })
+	f.at("2026-06-04", 10, func() {
+		f.act("not-recognised", appr1, "经核查，火灾损失已由保险全额赔付，不符合临时救助条件")
+	})
 	f.env.ExecuteWorkflow(workflows.CaseWorkflowName, in)
 	st := f.result()
 	tooMuch.expect(t, "paying 8,000 first", "exceeds emergencyLimit")
