@@ -372,8 +372,10 @@ func checkOrgName(v orgVariant) func(context.Context, *checkEnv) ([]procedures.T
 				fmt.Sprintf("the name %q does not end with a word for the form of a %s (%s)", name, v.name.En, strings.Join(words, ", "))))
 		}
 		if e.in.Office != orgNationalOffice {
+			reserved := false
 			for _, w := range orgWordsParam(e, "prohibitedNameWords", orgLocalBannedWords) {
 				if strings.HasPrefix(name, w) {
+					reserved = true
 					out = append(out, orgText(
 						fmt.Sprintf("地方性%s的名称不得冠以“%s”字样", v.name.Zh, w),
 						fmt.Sprintf("the name of a local %s may not begin with %q", v.name.En, w)))
@@ -383,7 +385,8 @@ func checkOrgName(v orgVariant) func(context.Context, *checkEnv) ([]procedures.T
 			if err != nil {
 				return nil, err
 			}
-			if !slices.ContainsFunc(region, func(r string) bool { return strings.HasPrefix(name, r) }) {
+			// A name headed by a reserved word is told that once.
+			if !reserved && !slices.ContainsFunc(region, func(r string) bool { return strings.HasPrefix(name, r) }) {
 				out = append(out, orgText(
 					fmt.Sprintf("名称“%s”应当以登记管理机关所在行政区划名称“%s”开头", name, region[0]),
 					fmt.Sprintf("the name %q must begin with the name of the registering office's division, %s", name, region[0])))

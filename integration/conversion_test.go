@@ -151,7 +151,8 @@ type conversionStaff struct {
 	zhengzhou, kaifeng     officer
 	henanBureau, henanGov  officer
 	ministry, stateCouncil officer
-	ministries             [4]officer
+	ministries             [7]officer // in the order of the national countersign
+	provinceDepartments    [7]officer // consulted by the provincial department
 }
 
 func (e *env) conversionStaff(tag string) conversionStaff {
@@ -169,8 +170,11 @@ func (e *env) conversionStaff(tag string) conversionStaff {
 		ministry:     e.officer("reg-mca-"+tag, "民政部区划地名司", "registrar:000000"),
 		stateCouncil: e.officer("appr-sc-"+tag, "国务院办公厅", "approver:000000"),
 	}
-	for i, name := range []string{"国家发展改革委", "财政部", "自然资源部", "住房城乡建设部"} {
+	for i, name := range []string{"中央编办", "外交部", "国家发展改革委", "国家民委", "财政部", "自然资源部", "住房城乡建设部"} {
 		s.ministries[i] = e.officer(fmt.Sprintf("appr-min%d-%s", i, tag), name, "approver:000000")
+	}
+	for i, name := range []string{"省编办", "省外办", "省发展改革委", "省民宗委", "省财政厅", "省自然资源厅", "省住房城乡建设厅"} {
+		s.provinceDepartments[i] = e.officer(fmt.Sprintf("appr-ha-dep%d-%s", i, tag), name, "approver:410000")
 	}
 	return s
 }
@@ -185,8 +189,9 @@ func conversionBody(s conversionStaff, office string) map[string]any {
 
 // conversionStages is the chain in order, from the county's submission to
 // the State Council.
-var conversionStages = []string{"prefecture-review", "province-civil-affairs-review", "province-government-decision",
-	"ministry-review", "inter-ministry-consultation", "state-council-decision"}
+var conversionStages = []string{"prefecture-review", "province-civil-affairs-review", "province-consultation",
+	"province-government-decision", "ministry-review", "inter-ministry-consultation", "party-central-report",
+	"state-council-decision"}
 
 // submitConversion files the application and hands in the materials; the
 // case then waits for the county government to submit it upward.
@@ -218,11 +223,18 @@ func (e *env) passUp(id string, s conversionStaff, stage string) workflows.CaseS
 		res = e.act(id, s.henanGov.tok, "pass-upward", "同意上报国务院")
 	case "ministry-review":
 		res = e.act(id, s.ministry.tok, "consult-ministries", "")
+	case "province-consultation":
+		for _, d := range s.provinceDepartments {
+			res = e.act(id, d.tok, "agree", "")
+			res.expect(e.t, http.StatusOK)
+		}
 	case "inter-ministry-consultation":
 		for _, m := range s.ministries {
 			res = e.act(id, m.tok, "agree", "")
 			res.expect(e.t, http.StatusOK)
 		}
+	case "party-central-report":
+		return e.mustAttach(id, s.ministry, "report-to-party-central", "", "关于撤销中牟县设立县级中牟市的报告")
 	default:
 		e.t.Fatalf("no way up from %s", stage)
 	}
@@ -350,10 +362,12 @@ func testConversionApproved(e *env) {
 	}
 	e.act(id, s.ministry.tok, "assign-code", "").expect(t, http.StatusConflict)
 	st = e.act(id, s.ministry.tok, "assign-code", "中牟市行政区划代码410183").expect(t, http.StatusOK).state(t)
-	if st.Stage != "implementation" || st.Clocks[0].Status != workflows.ClockMet || !hasAction(st, "extend:implementation", zhongmu) {
+	// The approving authority extends (行政区划管理条例第十五条), not the county.
+	if st.Stage != "implementation" || st.Clocks[0].Status != workflows.ClockMet || !hasAction(st, "extend:implementation", "000000") {
 		t.Fatalf("implementation: %s %+v %+v", st.Stage, st.Clocks, st.NextActions)
 	}
 	e.act(id, s.head.tok, "extend:implementation", "来不及").expect(t, http.StatusConflict)
+	e.act(id, countyGov.tok, "extend:implementation", "来不及").expect(t, http.StatusConflict)
 	st = e.act(id, s.stateCouncil.tok, "extend:implementation", "勘界工作量大，同意延长六个月").expect(t, http.StatusOK).state(t)
 	if c := st.Clocks[1]; !c.Extended || c.LastDay != e.periodEnd(s.ministry.tok, impl.LastDay, 6, "months") {
 		t.Fatalf("extended clock %+v (was %s)", c, impl.LastDay)

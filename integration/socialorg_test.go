@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"civilflow/activities"
-	"civilflow/calendar"
 	"civilflow/procedures"
 	"civilflow/store"
 	"civilflow/workflows"
@@ -274,11 +273,14 @@ func TestSocialOrgRefusalRules(t *testing.T) {
 	}
 }
 
-// TestSocialOrgSameScopeRefused: once a social group is registered in a
-// district, another with the same field, or one containing it, is refused
-// there, naming the registered one; in another district it is not; and the
-// same name cannot be registered twice in the district.
-func TestSocialOrgSameScopeRefused(t *testing.T) {
+// TestW4SimilarScopeGoesToTheRegistrar: once a social group is registered
+// in a district, another with the same field, or one containing it, is
+// not refused by the look-up: it reaches review with the registered one
+// named, for the registrar to judge whether it is necessary (社会团体登记
+// 管理条例第十三条第（二）项 没有必要成立的), who may register it or refuse
+// with reasons; in another district nothing is found; and the same name
+// cannot be registered twice in the district.
+func TestW4SimilarScopeGoesToTheRegistrar(t *testing.T) {
 	e := sharedEnv(t)
 	reg := e.token("reg-so-scope", "周登记", "registrar:"+beijingChaoyang)
 	f := e.founder()
@@ -293,19 +295,31 @@ func TestSocialOrgSameScopeRefused(t *testing.T) {
 		orgOf(b)["field"] = field
 		if name != "" {
 			orgOf(b)["name"] = name
+		} else if office != beijingChaoyang {
+			// Named for its own district (社会组织名称管理办法第八条).
+			orgOf(b)["name"] = strings.Replace(orgOf(b)["name"].(string), "北京市朝阳区", "北京市海淀区", 1)
 		}
 		st := e.submitOrg(b, g)
 		r := e.token("reg-so-scope-"+office, "周登记", "registrar:"+office)
 		return e.act(st.CaseID, r, "accept", "").expect(t, http.StatusOK).state(t)
 	}
-	for _, similar := range []string{field, "业余" + field + "创作"} {
+	for i, similar := range []string{field, "业余" + field + "创作"} {
 		st := try(beijingChaoyang, similar, "")
-		if st.Outcome != procedures.OutcomeRefused || len(st.Reasons) != 1 || st.Reasons[0].Check != "social-group-unique-scope" ||
+		if st.Stage != "review" || len(st.Reasons) != 1 || st.Reasons[0].Check != "social-group-unique-scope" ||
 			!strings.Contains(st.Reasons[0].Message.Zh, name) || !strings.Contains(st.Reasons[0].Message.En, code) {
-			t.Fatalf("field %s: outcome %s reasons %+v", similar, st.Outcome, st.Reasons)
+			t.Fatalf("field %s: stage %s reasons %+v", similar, st.Stage, st.Reasons)
+		}
+		// The registrar weighs it: registers the one, refuses the other with reasons.
+		r := e.token("reg-so-scope-"+beijingChaoyang, "周登记", "registrar:"+beijingChaoyang)
+		if i == 0 {
+			if done := e.act(st.CaseID, r, "refuse", "业务范围与已登记的社会团体相同，没有必要成立").expect(t, http.StatusOK).state(t); done.Outcome != procedures.OutcomeRefused {
+				t.Fatalf("refused: %s", done.Outcome)
+			}
+		} else if done := e.act(st.CaseID, r, "register", "").expect(t, http.StatusOK).state(t); done.Outcome != procedures.OutcomeApproved {
+			t.Fatalf("registered: %s", done.Outcome)
 		}
 	}
-	if st := try("110108", field, ""); st.Stage != "review" {
+	if st := try("110108", field, ""); st.Stage != "review" || len(st.Reasons) != 0 {
 		t.Fatalf("same field in Haidian: stage %s reasons %+v", st.Stage, st.Reasons)
 	}
 	st := try(beijingChaoyang, fmt.Sprintf("无关领域%d号", orgSeq.Add(1)), name)
@@ -317,8 +331,8 @@ func TestSocialOrgSameScopeRefused(t *testing.T) {
 
 // TestSocialOrgCorrectionLoop: one correction notice (with its opinion)
 // sends the case back to the founders and stops the decision clock; the
-// resubmission restarts it with the days it had left, so its last day moves
-// by exactly the days spent in correction; then the registrar decides.
+// resubmission, with the corrected form, starts the 60 days again from its
+// day (W8: 60 days from complete documents); then the registrar decides.
 func TestSocialOrgCorrectionLoop(t *testing.T) {
 	e := sharedEnv(t)
 	reg := e.token("reg-so-corr", "吴登记", "registrar:"+beijingChaoyang)
@@ -349,25 +363,25 @@ func TestSocialOrgCorrectionLoop(t *testing.T) {
 	e.act(st.CaseID, reg, "resubmit", "").expect(t, http.StatusConflict)
 	e.act(st.CaseID, reg, "register", "").expect(t, http.StatusConflict)
 
-	back := e.act(st.CaseID, f.tok, "resubmit", "").expect(t, http.StatusOK).state(t)
+	body := orgApplication("social-group-registration", beijingChaoyang, f)
+	orgOf(body)["domicile"] = "朝阳路2号"
+	back := e.do(http.MethodPost, "/v1/cases/"+st.CaseID+"/actions", f.tok,
+		map[string]any{"action": "resubmit", "form": body["form"]}).expect(t, http.StatusOK).state(t)
 	after := orgClock(t, back)
 	if back.Stage != "review" || after.Status != workflows.ClockRunning {
 		t.Fatalf("after resubmission: stage %s clock %+v", back.Stage, after)
 	}
 	e.act(st.CaseID, reg, "request-correction", "再次补正").expect(t, http.StatusConflict)
-	suspended, ok1 := lastEvent(back, "clock-suspend:registration-decision")
-	resumed, ok2 := lastEvent(back, "clock-resume:registration-decision")
+	_, ok1 := lastEvent(back, "clock-suspend:registration-decision")
+	restarted, ok2 := lastEvent(back, "clock-restart:registration-decision")
 	if !ok1 || !ok2 {
-		t.Fatalf("timeline lacks the suspension or resumption: %+v", back.Timeline)
+		t.Fatalf("timeline lacks the suspension or the restart: %+v", back.Timeline)
 	}
-	spent := calendar.DateOf(suspended.At.In(workflows.ChinaTime)).DaysUntil(calendar.DateOf(resumed.At.In(workflows.ChinaTime)))
-	want := e.countDays(f.tok, chinaDay(resumed.At), c.Remaining, "calendar-days")
-	if after.LastDay != want {
-		t.Fatalf("resumed clock ends %s, want %s (%d days left after %d in correction)", after.LastDay, want, c.Remaining, spent)
+	if want := e.countDays(f.tok, chinaDay(restarted.At), 60, "calendar-days"); after.LastDay != want || after.StartedOn != chinaDay(restarted.At) {
+		t.Fatalf("restarted clock %+v, want 60 days to %s (was %s)", after, want, before.LastDay)
 	}
-	moved := calendar.MustParseDate(before.LastDay).DaysUntil(calendar.MustParseDate(after.LastDay))
-	if moved < spent || (spent == 0 && moved != 0) {
-		t.Fatalf("last day %s → %s moved %d days for %d days in correction", before.LastDay, after.LastDay, moved, spent)
+	if !strings.Contains(string(back.AmendedForm), "朝阳路2号") {
+		t.Fatalf("amended form %s", back.AmendedForm)
 	}
 
 	done := e.act(st.CaseID, reg, "register", "").expect(t, http.StatusOK).state(t)
@@ -391,7 +405,7 @@ func TestSocialOrgDeemedAccepted(t *testing.T) {
 		t.Fatalf("stage %s reasons %+v", review.Stage, review.Reasons)
 	}
 	ev, ok := lastEvent(review, "expire:correction-notice")
-	if !ok || ev.Actor != workflows.SystemActor || ev.StageTo != "conditions" {
+	if !ok || ev.Actor != workflows.SystemActor || ev.StageTo != "accepted" {
 		t.Fatalf("deemed acceptance event %+v", ev)
 	}
 	if want := e.countDays(f.tok, received, 5, "working-days"); review.Deadlines[0].LastDay != want || review.Deadlines[0].Active {
