@@ -198,7 +198,8 @@ func (d *Deps) putAccount(ctx context.Context, in *PutAccountRequest) (*AccountR
 	}
 	active := in.Body.Active == nil || *in.Body.Active
 	var written store.Account
-	_, _, err = d.Store.PutAccount(ctx, in.Username, func(before store.Account, exists bool) (store.Account, error) {
+	editor := store.StaffEditor{Subject: p.Subject, Name: p.Name, Role: policies.RoleAdmin, Division: adminDivisions(p)[0]}
+	_, _, err = d.Store.PutAccount(ctx, in.Username, editor, func(before store.Account, exists bool) (store.Account, error) {
 		if !exists && hash == "" {
 			return store.Account{}, huma.Error422UnprocessableEntity("validation failed",
 				&huma.ErrorDetail{Location: "body.password", Message: "is required to create an account"})

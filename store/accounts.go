@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"database/sql"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -64,20 +65,29 @@ func checkAccount(a Account) error {
 }
 
 // CreateAccount adds a, refusing a username already taken (ErrExists).
+// The creation is an audit entry made by the system (the command line).
 func (db *DB) CreateAccount(ctx context.Context, a Account) error {
 	if err := checkAccount(a); err != nil {
 		return fmt.Errorf("store: create account: %w", err)
 	}
-	now := formatTime(time.Now())
-	res, err := db.conn().exec(ctx, `INSERT INTO accounts (username, name, subject, password_hash, active, created_at, updated_at)
+	at := time.Now()
+	now := formatTime(at)
+	err := db.inTx(ctx, func(tx runner) error {
+		res, err := tx.exec(ctx, `INSERT INTO accounts (username, name, subject, password_hash, active, created_at, updated_at)
 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING`, a.Username, a.Name, a.Subject, a.PasswordHash, a.Active, now, now)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return ErrExists
+		}
+		return appendAccountEntry(ctx, tx, a.Username, StaffEditor{}, accountState{},
+			accountState{Exists: true, Name: a.Name, Subject: a.Subject, Active: a.Active, NewPassword: true}, at)
+	})
 	if err != nil {
-		return fmt.Errorf("store: create account: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("store: create account: %w", err)
-	} else if n == 0 {
-		return fmt.Errorf("store: create account %s: %w", a.Username, ErrExists)
+		return fmt.Errorf("store: create account %s: %w", a.Username, err)
 	}
 	return nil
 }
@@ -158,7 +168,10 @@ type AccountChange func(before Account, exists bool) (Account, error)
 // transaction. When the password, the subject or the active flag changes,
 // every session of the account ends with it, so a password reset or a
 // deactivation takes effect at once.
-func (db *DB) PutAccount(ctx context.Context, username string, change AccountChange) (before Account, existed bool, err error) {
+//
+// Every change is an audit entry of the account's own chain
+// (AccountChain) made by by, in the same transaction; never the hash.
+func (db *DB) PutAccount(ctx context.Context, username string, by StaffEditor, change AccountChange) (before Account, existed bool, err error) {
 	err = db.inTx(ctx, func(tx runner) error {
 		b, err := scanAccount(tx.queryRow(ctx, `SELECT `+accountColumns+` FROM accounts WHERE username = ?`, username))
 		switch {
@@ -176,13 +189,22 @@ func (db *DB) PutAccount(ctx context.Context, username string, change AccountCha
 		if err := checkAccount(after); err != nil {
 			return err
 		}
-		now := formatTime(time.Now())
+		at := time.Now()
+		now := formatTime(at)
+		reset := after.PasswordHash != before.PasswordHash
+		from := accountState{Exists: existed, Name: before.Name, Subject: before.Subject, Active: before.Active}
+		to := accountState{Exists: true, Name: after.Name, Subject: after.Subject, Active: after.Active, NewPassword: reset}
+		if from == (accountState{Exists: true, Name: after.Name, Subject: after.Subject, Active: after.Active}) && !reset {
+			return nil // nothing changes, nothing is written
+		}
+		if err := appendAccountEntry(ctx, tx, username, by, from, to, at); err != nil {
+			return err
+		}
 		if !existed {
 			_, err = tx.exec(ctx, `INSERT INTO accounts (username, name, subject, password_hash, active, created_at, updated_at)
 VALUES (?, ?, ?, ?, ?, ?, ?)`, username, after.Name, after.Subject, after.PasswordHash, after.Active, now, now)
 			return err
 		}
-		reset := after.PasswordHash != before.PasswordHash
 		if _, err := tx.exec(ctx, `UPDATE accounts SET name = ?, subject = ?, password_hash = ?, active = ?, updated_at = ?,
     failed_attempts = CASE WHEN ? THEN 0 ELSE failed_attempts END,
     locked_until = CASE WHEN ? THEN NULL ELSE locked_until END
@@ -313,4 +335,77 @@ func CheckPassword(hash, password string) bool {
 	}
 	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// Changes of accounts are audit entries in the global chain, each account
+// with a chain of its own keyed AccountChain(username), like a directory
+// entry's (see audit_staff.go): who changed it, and the account before and
+// after as JSON {"exists","name","subject","active","newPassword"} in
+// StageFrom and StageTo. A password is never recorded, only that it was
+// set.
+
+// accountChainPrefix starts the chain key of an account. Case IDs never
+// contain ':'.
+const accountChainPrefix = "account:"
+
+// ActionAccountChange is the action of an account's audit entry.
+const ActionAccountChange = "account-change"
+
+// AccountChain is the key of the audit chain of username's account.
+func AccountChain(username string) string { return accountChainPrefix + username }
+
+// IsAccountChain reports whether an audit entry's CaseID is an account's
+// chain rather than a case.
+func IsAccountChain(caseID string) bool { return strings.HasPrefix(caseID, accountChainPrefix) }
+
+// accountState is an account as an audit entry records it.
+type accountState struct {
+	Exists      bool   `json:"exists"`
+	Name        string `json:"name,omitempty"`
+	Subject     string `json:"subject,omitempty"`
+	Active      bool   `json:"active"`
+	NewPassword bool   `json:"newPassword,omitempty"`
+}
+
+// appendAccountEntry records an account change in tx, extending both
+// chains.
+func appendAccountEntry(ctx context.Context, tx runner, username string, by StaffEditor, before, after accountState, at time.Time) error {
+	chain := AccountChain(username)
+	var last int64
+	if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM audit_entries WHERE case_id = ?`, chain).Scan(&last); err != nil {
+		return fmt.Errorf("account audit chain of %s: %w", username, err)
+	}
+	fromJSON, err := json.Marshal(before)
+	if err != nil {
+		return err
+	}
+	toJSON, err := json.Marshal(after)
+	if err != nil {
+		return err
+	}
+	if by.Subject == "" {
+		by = StaffEditor{Subject: "system", Name: "system"}
+	}
+	var words []string
+	switch {
+	case !before.Exists:
+		words = append(words, "created for "+after.Subject)
+	case before.Subject != after.Subject:
+		words = append(words, fmt.Sprintf("subject: %s → %s", before.Subject, after.Subject))
+	}
+	if before.Exists && before.Name != after.Name {
+		words = append(words, fmt.Sprintf("name: %q → %q", before.Name, after.Name))
+	}
+	if before.Exists && before.Active != after.Active {
+		words = append(words, fmt.Sprintf("active: %t → %t", before.Active, after.Active))
+	}
+	if after.NewPassword {
+		words = append(words, "password set")
+	}
+	return appendAuditEntries(ctx, tx, []AuditEntry{{
+		CaseID: chain, Seq: last + 1, At: at,
+		ActorSubject: by.Subject, ActorName: by.Name, Role: by.Role, Office: by.Division,
+		Action: ActionAccountChange, StageFrom: string(fromJSON), StageTo: string(toJSON),
+		Opinion: strings.Join(words, "; "),
+	}})
 }

@@ -97,7 +97,7 @@ func TestAccountLockoutAndSessions(t *testing.T) {
 	if err := db.CreateSession(ctx, "tok-2", s); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := db.PutAccount(ctx, "wang", func(b Account, exists bool) (Account, error) {
+	if _, _, err := db.PutAccount(ctx, "wang", StaffEditor{}, func(b Account, exists bool) (Account, error) {
 		b.Active = false
 		return b, nil
 	}); err != nil {
@@ -107,7 +107,7 @@ func TestAccountLockoutAndSessions(t *testing.T) {
 		t.Fatalf("session of a deactivated account: %v", err)
 	}
 	// A new password ends them too, and clears the lock.
-	if _, _, err := db.PutAccount(ctx, "wang", func(b Account, exists bool) (Account, error) {
+	if _, _, err := db.PutAccount(ctx, "wang", StaffEditor{}, func(b Account, exists bool) (Account, error) {
 		b.Active = true
 		return b, nil
 	}); err != nil {
@@ -117,7 +117,7 @@ func TestAccountLockoutAndSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 	h2, _ := HashPassword("pw-2")
-	if _, _, err := db.PutAccount(ctx, "wang", func(b Account, exists bool) (Account, error) {
+	if _, _, err := db.PutAccount(ctx, "wang", StaffEditor{}, func(b Account, exists bool) (Account, error) {
 		b.PasswordHash = h2
 		return b, nil
 	}); err != nil {
@@ -128,5 +128,23 @@ func TestAccountLockoutAndSessions(t *testing.T) {
 	}
 	if n, _ := db.AccountCount(ctx); n != 1 {
 		t.Fatalf("account count %d", n)
+	}
+	// Each change is in the account's audit chain, never the hash, and
+	// the chain verifies.
+	recs, err := db.AuditRecords(ctx, AccountChain("wang"))
+	if err != nil || len(recs) != 4 {
+		t.Fatalf("account audit records %d %v, want 4 (created, deactivated, activated, password)", len(recs), err)
+	}
+	for _, r := range recs {
+		if strings.Contains(r.StageFrom+r.StageTo+r.Opinion, "argon2") || r.Action != ActionAccountChange {
+			t.Errorf("audit entry %+v", r)
+		}
+	}
+	rep, err := db.VerifyAudit(ctx, nil)
+	if err != nil || !rep.Intact || rep.Cases != 0 || rep.Entries != 4 {
+		t.Fatalf("verify: %+v %v, want 4 entries, no case, no problem", rep, err)
+	}
+	if !strings.Contains(recs[3].Opinion, "password set") || !strings.Contains(recs[1].Opinion, "active: true → false") {
+		t.Errorf("opinions %q, %q", recs[1].Opinion, recs[3].Opinion)
 	}
 }

@@ -472,7 +472,7 @@ func (v *verifier) casePass(ctx context.Context, db *DB, rep *VerifyReport) erro
 	flush := func() {
 		if len(cur) > 0 {
 			id := cur[0].caseID
-			if !IsStaffChain(id) { // a person's directory chain is no case
+			if !IsStaffChain(id) && !IsAccountChain(id) { // a directory entry or an account is no case
 				rep.Cases++
 			}
 			v.caseProblems(id, cur, ahead[id], false)
