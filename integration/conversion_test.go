@@ -511,7 +511,8 @@ func testConversionRefused(shared *env) {
 }
 
 // testRecordConversionHistory records a conversion stopped at the
-// province's civil affairs department, for the replay test: a case in
+// provincial government after the province's consultation, for the
+// replay test (conversion-at-province.json keeps a version 1 case): a case in
 // flight for months must replay on every new worker. Run
 // go test ./integration -run TestConversion/record -record-histories.
 func testRecordConversionHistory(e *env) {
@@ -528,5 +529,12 @@ func testRecordConversionHistory(e *env) {
 	if st.Stage != "province-civil-affairs-review" {
 		t.Fatalf("stage %s", st.Stage)
 	}
-	e.saveHistory(st.CaseID, "conversion-at-province.json")
+	// Since version 2 the province consults its departments and asks
+	// whether an autonomous area is concerned before its government decides.
+	st = e.passUp(st.CaseID, s, "province-civil-affairs-review")
+	st = e.passUp(st.CaseID, s, "province-consultation")
+	if st.Stage != "province-government-decision" {
+		t.Fatalf("stage %s", st.Stage)
+	}
+	e.saveHistory(st.CaseID, "conversion-consulted-at-province.json")
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"civilflow/procedures"
+	"civilflow/workflows"
 )
 
 // TestS2NationalRegistrationAtTheMinistry: a national public-fundraising
@@ -63,5 +64,40 @@ func TestM10FoundationReferredToTheProvince(t *testing.T) {
 	if st.Outcome != procedures.OutcomeNotAccepted || len(st.Reasons) != 1 || st.Reasons[0].Check != "foundation-registration-authority" ||
 		!strings.Contains(st.Reasons[0].Message.Zh, "省级民政部门") || st.AppealNotice == nil || len(st.Clocks) != 0 {
 		t.Fatalf("outcome %s reasons %+v clocks %+v", st.Outcome, st.Reasons, st.Clocks)
+	}
+}
+
+// TestM9CharityDueInThirtyDays: founders apply to register a foundation as
+// a charity; the registrar accepts it and the case shows its decision due
+// 30 days after acceptance (慈善法第十条第一款), counted on the legal
+// calendar, in place of the 60 days of 基金会管理条例第十一条.
+func TestM9CharityDueInThirtyDays(t *testing.T) {
+	e := sharedEnv(t)
+	reg := e.token("reg-so-charity", "陈登记", "registrar:"+beijing)
+	f := e.founder()
+	body := orgApplication("foundation-registration", beijing, f)
+	body["form"].(map[string]any)["charity"] = map[string]any{"nonProfit": true, "purposes": []string{"poverty-relief"}}
+	st := e.submitOrg(body, f)
+	review := e.act(st.CaseID, reg, "accept", "").expect(t, http.StatusOK).state(t)
+	var charity, sixty workflows.ClockState
+	for _, c := range review.Clocks {
+		switch c.Name {
+		case "charity-registration-decision":
+			charity = c
+		case "registration-decision":
+			sixty = c
+		}
+	}
+	accepted, _ := lastEvent(review, "accept")
+	if review.Stage != "review" || charity.Status != workflows.ClockRunning || charity.StartedOn != chinaDay(accepted.At) ||
+		charity.LastDay != e.countDays(f.tok, charity.StartedOn, 30, "calendar-days") || sixty.Status != workflows.ClockMet {
+		t.Fatalf("stage %s charity clock %+v 60-day clock %+v", review.Stage, charity, sixty)
+	}
+	done := e.act(st.CaseID, reg, "register", "").expect(t, http.StatusOK).state(t)
+	if done.Outcome != procedures.OutcomeApproved {
+		t.Fatalf("outcome %s", done.Outcome)
+	}
+	if *recordHistories {
+		e.saveHistory(st.CaseID, "foundation-charity-registered.json")
 	}
 }

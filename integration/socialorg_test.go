@@ -388,6 +388,9 @@ func TestSocialOrgCorrectionLoop(t *testing.T) {
 	if done.Outcome != procedures.OutcomeApproved || len(done.Documents) != 2 || orgClock(t, done).Status != workflows.ClockMet {
 		t.Fatalf("outcome %s documents %+v clock %+v", done.Outcome, done.Documents, orgClock(t, done))
 	}
+	if *recordHistories {
+		e.saveHistory(st.CaseID, "social-group-corrected.json")
+	}
 }
 
 // TestSocialOrgDeemedAccepted: an application received weeks ago that the
