@@ -166,6 +166,7 @@ type DueResponse struct {
 }
 
 func registerCalendar(api huma.API, d *Deps) {
+	registerCalendarNotices(api, d)
 	huma.Register(api, huma.Operation{
 		OperationID: "count-deadline", Method: http.MethodGet, Path: "/v1/calendar/deadline",
 		Summary: "Count a statutory period", Tags: []string{"Calendar"}, DefaultStatus: http.StatusOK,

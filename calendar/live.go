@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"gopkg.in/yaml.v3"
 )
 
 // Source gives the calendar files loaded at run time (the database's
@@ -115,8 +117,7 @@ func (c *Calendar) LastError() error {
 // Check validates f as an addition to c (its own faults, and a year or
 // version c already has) and returns its version and years.
 func (c *Calendar) Check(f File) (string, []int, error) {
-	n, err := c.With(f)
-	if err != nil {
+	if _, err := c.With(f); err != nil {
 		return "", nil, err
 	}
 	doc, years, _ := parseFile(f)
@@ -124,6 +125,18 @@ func (c *Calendar) Check(f File) (string, []int, error) {
 	for _, y := range years {
 		ys = append(ys, y.year)
 	}
-	_ = n
 	return doc.Version, ys, nil
+}
+
+// FileRegion is the division code a regional file is for, "" for a national
+// file or one that does not parse (Check then says why): who may load a
+// file depends on it.
+func FileRegion(f File) string {
+	var doc struct {
+		Region string `yaml:"region"`
+	}
+	if err := yaml.Unmarshal(f.Data, &doc); err != nil {
+		return ""
+	}
+	return doc.Region
 }

@@ -152,6 +152,12 @@ func walkTable(f walkFixtures) map[string][]walkVariant {
 		"verify-audit-chain": {{outsider: no, others: anySupervising, right: sup110000, rightSt: ok}},
 		"count-deadline": {{call: walkCall{query: url.Values{"from": {"2026-01-16"}, "days": {"30"}}}, outsider: ok,
 			others: sameForOthers(ok), right: outsider, rightSt: ok}},
+		// A region's own days off are loaded by an admin covering the region
+		// (a national notice only by admin:000000); anyone reads the list.
+		"load-calendar-notice": {{call: walkCall{body: map[string]string{"name": "walk-bj.yaml",
+			"data": "version: walk-bj-2099.v1\nregion: \"110000\"\nyears:\n  - year: 2099\n    notice: walk test\n    holidays:\n      - {name: 测试, from: 2099-06-01, to: 2099-06-01}\n"}},
+			outsider: no, others: sameForOthers(no), right: adm110000, rightSt: http.StatusCreated}},
+		"list-calendar-notices": {{outsider: ok, others: sameForOthers(ok), right: reg110105, rightSt: ok}},
 		"submit-case": {{call: walkCall{body: marriageBody(f.h, "110105")}, outsider: no, others: sameForOthers(no),
 			right: submitter, rightSt: http.StatusCreated, rightCall: &walkCall{body: marriageBody(f.newcomer, "110105")}}},
 		"get-case": {casePath(partyH)},
