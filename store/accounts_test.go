@@ -148,3 +148,11 @@ func TestAccountLockoutAndSessions(t *testing.T) {
 		t.Errorf("opinions %q, %q", recs[1].Opinion, recs[3].Opinion)
 	}
 }
+
+// BenchmarkCheckPassword measures what one sign-in costs in argon2id.
+func BenchmarkCheckPassword(b *testing.B) {
+	h, _ := HashPassword("a good long password")
+	for b.Loop() {
+		CheckPassword(h, "a good long password")
+	}
+}
