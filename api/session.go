@@ -172,6 +172,23 @@ func principalRoles(p auth.Principal) []string {
 	return roles
 }
 
+// passwordChecks bounds the argon2id checks running at once: each takes
+// 19 MiB and some 80 ms of a core, so a crowd of sign-ins (or guesses from
+// many addresses) queues here instead of exhausting memory.
+var passwordChecks = make(chan struct{}, 4)
+
+// checkPassword is store.CheckPassword within the bound; false when ctx
+// ends while waiting.
+func checkPassword(ctx context.Context, hash, password string) bool {
+	select {
+	case passwordChecks <- struct{}{}:
+	case <-ctx.Done():
+		return false
+	}
+	defer func() { <-passwordChecks }()
+	return store.CheckPassword(hash, password)
+}
+
 func (d *Deps) signIn(ctx context.Context, in *SignInRequest) (*SessionResponse, error) {
 	now := time.Now()
 	addr := remoteAddrOf(ctx)
@@ -181,7 +198,7 @@ func (d *Deps) signIn(ctx context.Context, in *SignInRequest) (*SessionResponse,
 	badCredentials := huma.Error401Unauthorized("the username or the password is wrong")
 	a, err := d.Store.Account(ctx, in.Body.Username)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !a.Active) {
-		store.CheckPassword(dummyHash(), in.Body.Password)
+		checkPassword(ctx, dummyHash(), in.Body.Password)
 		d.limiters.authFailed(addr, now)
 		d.Logger.Info("sign-in refused", "reason", "unknown or inactive account", "address", addr)
 		return nil, badCredentials
@@ -192,7 +209,7 @@ func (d *Deps) signIn(ctx context.Context, in *SignInRequest) (*SessionResponse,
 	if wait := a.LockedUntil.Sub(now); wait > 0 {
 		return nil, retryLater(wait, "this account is locked after repeated failed sign-ins; try again later")
 	}
-	if !store.CheckPassword(a.PasswordHash, in.Body.Password) {
+	if !checkPassword(ctx, a.PasswordHash, in.Body.Password) {
 		d.limiters.authFailed(addr, now)
 		until, err := d.Store.SignInFailed(ctx, a.Username, now, store.DefaultLockout)
 		if err != nil {
