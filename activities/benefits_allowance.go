@@ -24,7 +24,8 @@ const (
 	// DocAllowanceDecision approves a monthly allowance with its amount
 	// and the first month paid.
 	DocAllowanceDecision = "allowance-decision"
-	// BenefitAllowance names such allowances on the roster.
+	// BenefitAllowance names such allowances on the roster, followed by
+	// the procedure's code (allowanceKind).
 	BenefitAllowance = "allowance"
 )
 
@@ -130,7 +131,7 @@ func checkAgeBandAmount(ctx context.Context, e *checkEnv) ([]procedures.Text, er
 			En: fmt.Sprintf("%s is %d, in no allowance band (the lowest starts at %d)", e.name(0), age, bands[0].FromAge),
 		}}, nil
 	}
-	return nil, e.a.Store.AssessBenefit(ctx, store.Benefit{CaseID: e.in.CaseID, Benefit: BenefitAllowance, HolderID: p.IDNumber,
+	return nil, e.a.Store.AssessBenefit(ctx, store.Benefit{CaseID: e.in.CaseID, Benefit: allowanceKind(e.in.CaseID), HolderID: p.IDNumber,
 		HolderName: p.Name, Office: e.in.Office, MonthlyFen: toFen(band.MonthlyAmount), UpdatedOn: e.in.OnDay,
 		Basis: mustJSON(map[string]any{"age": age, "bandFromAge": band.FromAge})})
 }

@@ -136,11 +136,13 @@ func checkNotAlreadyReceiving(ctx context.Context, e *checkEnv) ([]procedures.Te
 		return nil, err
 	}
 	var out []procedures.Text
+	// The reason reaches the applicant: it names the member, masked, and
+	// not the other household's case.
 	for _, id := range memberIDs(e.form, p) {
-		if other, ok := got[id]; ok {
+		if _, ok := got[id]; ok {
 			out = append(out, procedures.Text{
-				Zh: fmt.Sprintf("家庭成员%s已在案件%s中享受最低生活保障", maskID(id), other),
-				En: fmt.Sprintf("household member %s already receives the subsistence allowance in case %s", maskID(id), other),
+				Zh: fmt.Sprintf("家庭成员%s已在另一户的案件中享受最低生活保障", maskID(id)),
+				En: fmt.Sprintf("household member %s already receives the subsistence allowance in another case", maskID(id)),
 			})
 		}
 	}

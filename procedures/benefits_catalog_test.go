@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -20,10 +21,14 @@ func init() {
 		"data-check-consent", "applicant-in-household", "income-below-standard", "assets-within-limits",
 		"not-staff-relative", "stable-income", "reduced-amount-stated",
 		"assistance-amount-cap", "assistance-recent-hardship", "within-township-limit",
-		"minimum-age", "hukou-in-jurisdiction", "age-band-amount")
+		"minimum-age", "hukou-in-jurisdiction", "age-band-amount",
+		"hukou-where-applying", "not-already-receiving", "amount-within-standard", "increased-amount-stated",
+		"age-band-current")
 	testCatalog.Documents = append(testCatalog.Documents,
 		"subsistence-allowance-decision", "subsistence-allowance-adjustment", "subsistence-allowance-stop",
-		"temporary-assistance-decision", "temporary-assistance-payment", "allowance-decision")
+		"subsistence-allowance-publication",
+		"temporary-assistance-decision", "temporary-assistance-payment", "temporary-assistance-recovery",
+		"allowance-decision", "allowance-adjustment", "allowance-stop")
 	testCatalog.Effects = append(testCatalog.Effects, "propose-subsistence-amount")
 }
 
@@ -70,10 +75,10 @@ func TestSubsistenceAllowanceDefinition(t *testing.T) {
 		t.Errorf("public notice %+v", notice.Timer)
 	}
 	decision, _ := p.Stage("county-decision")
-	if a, ok := decision.Action("approve"); !ok || a.By != "approver" {
+	if a, ok := decision.Action("approve"); !ok || a.By != "approver" || a.Amount == nil || !a.Amount.Required {
 		t.Errorf("county decision %+v", decision.Actions)
 	}
-	form := `{"applicants":[{"name":"张伟","idNumber":"110105199003071538"}],
+	form := `{"applicants":[{"name":"张伟","idNumber":"110105199003071538"}],"hukouDivision":"110105",
 		"household":{"members":[{"name":"张伟","idNumber":"110105199003071538","relation":"本人"}],
 		"monthlyIncome":300,"financialAssets":0,"vehicles":0,"extraHomes":0,"irregularIncome":false},
 		"consent":{"dataCheck":true},"staffRelative":false}`
@@ -97,5 +102,24 @@ func TestTemporaryAssistanceAndLocalAllowance(t *testing.T) {
 	el := parseFile(t, "../examples/procedures/elderly-allowance.yaml")
 	if el.Params["minimumAge"] != 80 {
 		t.Errorf("minimum age param %v", el.Params["minimumAge"])
+	}
+}
+
+// TestAmountRuleParamsCheckedAtLoad: an action's amount is held within
+// params that must exist and be amounts, or the definition does not load
+// (a missing limit would let any amount through).
+func TestAmountRuleParamsCheckedAtLoad(t *testing.T) {
+	raw, err := os.ReadFile("definitions/temporary-assistance.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ old, new, want string }{
+		{"emergencyLimit: 1000", "emergencyLimit: -1", `param "emergencyLimit"`},
+		{"emergencyLimit: 1000", "emergencyLimt: 1000", `param "emergencyLimit" is not set`},
+	} {
+		broken := []byte(strings.Replace(string(raw), tc.old, tc.new, 1))
+		if _, err := Parse(broken, testCatalog); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error naming %s", tc.new, err, tc.want)
+		}
 	}
 }
