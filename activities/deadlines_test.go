@@ -45,3 +45,14 @@ func TestM20SubsistenceInNanningSkipsSanyuesan(t *testing.T) {
 		t.Errorf("remaining in Nanning from 03-28 to 04-02: %+v %v, want 1", rem, err)
 	}
 }
+
+// TestM21ReminderOfAProvisionalDateSaysSo: a due-soon message about a clock
+// whose last day is provisional carries the reason.
+func TestM21ReminderOfAProvisionalDateSaysSo(t *testing.T) {
+	st := workflows.CaseState{CaseID: "SA-110105-20261202-0001", Assignment: &workflows.Assignment{Role: "registrar", Office: "110105"},
+		Clocks: []workflows.ClockState{{Name: "overall", Provisional: "no State Council holiday notice for 2027 is loaded"}}}
+	ns := notifications(workflows.RecordInput{State: st, NewEvents: []workflows.Event{{Seq: 7, Action: "remind:overall", Opinion: "3 working-days left; last day 2027-01-14"}}})
+	if len(ns) != 1 || ns[0].Kind != "due-soon" || !strings.Contains(ns[0].Message, "provisional") {
+		t.Fatalf("notifications %+v", ns)
+	}
+}

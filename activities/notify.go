@@ -55,7 +55,7 @@ func notifications(in workflows.RecordInput) []store.Notification {
 		case e.Action == workflows.ActionUrge:
 			holder(e, "urged", "催办 urged by "+e.ActorName+": "+e.Opinion)
 		case strings.HasPrefix(e.Action, "remind:"):
-			holder(e, "due-soon", "即将到期 due soon: "+e.Opinion)
+			holder(e, "due-soon", "即将到期 due soon: "+e.Opinion+provisionalNote(st, strings.TrimPrefix(e.Action, "remind:")))
 		case strings.HasPrefix(e.Action, workflows.ActionRecount) && strings.Contains(e.Opinion, "moved"):
 			// A provisional last day the holiday notice moved (M21).
 			parties(e, "deadline-moved", "期限重新计算 time limit recounted: "+e.Opinion)
@@ -87,4 +87,15 @@ func (a *Activities) notify(ctx context.Context, in workflows.RecordInput) error
 		return storeErr("enqueue notifications", err)
 	}
 	return nil
+}
+
+// provisionalNote marks a message about a clock whose last day is
+// provisional (M21), so nobody takes the date for final.
+func provisionalNote(st workflows.CaseState, clock string) string {
+	for _, c := range st.Clocks {
+		if c.Name == clock && c.Provisional != "" {
+			return "（暂定 provisional: " + c.Provisional + "）"
+		}
+	}
+	return ""
 }

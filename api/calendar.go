@@ -162,6 +162,10 @@ type DueResponse struct {
 		// Cases with a limit that cannot be counted yet, listed apart.
 		PendingCalendarTotal int            `json:"pendingCalendarTotal" doc:"Open cases with a time limit waiting for a year of holiday data"`
 		PendingCalendarCases []CaseListItem `json:"pendingCalendarCases" doc:"The first of them, oldest first; their dates follow once the year is loaded"`
+		// Cases with a provisional last day, listed apart too: they are in
+		// Items by their provisional date, which may move.
+		ProvisionalTotal int            `json:"provisionalTotal" doc:"Open cases with a time limit whose last day is provisional (a year without a loaded holiday notice)"`
+		ProvisionalCases []CaseListItem `json:"provisionalCases" doc:"The first of them, oldest first; their dates are recounted when the notice is loaded"`
 	}
 }
 
@@ -233,6 +237,10 @@ func registerCalendar(api huma.API, d *Deps) {
 			Divisions: slices.Compact(divs), Procedure: in.Procedure, Office: in.Office}); err != nil {
 			return nil, err
 		}
+		if out.Body.ProvisionalTotal, out.Body.ProvisionalCases, err = d.provisionalCases(ctx, store.DueFilter{
+			Divisions: slices.Compact(divs), Procedure: in.Procedure, Office: in.Office}); err != nil {
+			return nil, err
+		}
 		out.Body.Counts = make([]DueCount, 0, len(counts))
 		for _, c := range counts {
 			out.Body.Counts = append(out.Body.Counts, DueCount{Office: c.Office, OfficeName: d.Divisions.FullName(c.Office),
@@ -240,4 +248,18 @@ func registerCalendar(api huma.API, d *Deps) {
 		}
 		return out, nil
 	})
+}
+
+// provisionalCases lists the open cases of the watch with a provisional
+// last day (at most 50).
+func (d *Deps) provisionalCases(ctx context.Context, f store.DueFilter) (int, []CaseListItem, error) {
+	rows, total, err := d.Store.ListProvisional(ctx, f, store.Page{Limit: 50})
+	if err != nil {
+		return 0, nil, huma.Error500InternalServerError("list cases with provisional dates", err)
+	}
+	items := d.caseList(rows, total).Body.Items
+	if items == nil {
+		items = []CaseListItem{}
+	}
+	return total, items, nil
 }

@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"civilflow/calendar"
 )
@@ -59,5 +61,41 @@ func TestM21LoadedNoticeReachesEveryProcess(t *testing.T) {
 	}
 	if rep, err := db.VerifyAudit(ctx, nil); err != nil || !rep.Intact {
 		t.Fatalf("audit verify %+v %v", rep, err)
+	}
+}
+
+// TestM21ProvisionalCasesListed: the deadline watch lists apart the open
+// cases of the jurisdiction with a provisional last day; final ones, closed
+// ones and other provinces' are not listed.
+func TestM21ProvisionalCasesListed(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	now := time.Date(2026, 12, 2, 2, 0, 0, 0, time.UTC)
+	add := func(id, office, status, state string) {
+		t.Helper()
+		c := CaseSummary{ID: id, ProcedureID: "divorce-registration", ProcedureVersion: 1, Title: "离婚登记", Office: office,
+			Submitter: "s-" + id, Parties: []string{"p-" + id}, Status: status, Stage: "cooling-off",
+			SubmittedAt: now, UpdatedAt: now, State: json.RawMessage(state)}
+		if status == StatusClosed {
+			c.Outcome = "withdrawn"
+		}
+		if err := db.CreateCase(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	provisional := `{"deadlines":[{"name":"cooling-off","lastDay":"2027-01-04","provisional":"no State Council holiday notice for 2027 is loaded"}]}`
+	add("DIV-110105-20261202-0001", "110105", StatusOpen, provisional)
+	add("DIV-110105-20261202-0002", "110105", StatusOpen, `{"deadlines":[{"name":"cooling-off","lastDay":"2026-12-31"}]}`)
+	add("DIV-110105-20261202-0003", "110105", StatusClosed, provisional)
+	add("DIV-410105-20261202-0001", "410105", StatusOpen, provisional)
+	cs, total, err := db.ListProvisional(ctx, DueFilter{Divisions: []string{"110000"}}, Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != 1 || len(cs) != 1 || cs[0].ID != "DIV-110105-20261202-0001" {
+		t.Fatalf("listed %d: %+v", total, cs)
+	}
+	if pend, _, _ := db.ListPendingCalendar(ctx, DueFilter{Divisions: []string{"110000"}}, Page{}); len(pend) != 0 {
+		t.Errorf("a provisional case is not pending: %+v", pend)
 	}
 }

@@ -18,15 +18,33 @@ const pendingCalendarMark = `%"pendingCalendar":"%`
 // data, oldest first, and how many there are. They have no due date for
 // that limit, so the deadline watch cannot list them by date.
 func (db *DB) ListPendingCalendar(ctx context.Context, f DueFilter, p Page) ([]CaseSummary, int, error) {
+	return db.listMarked(ctx, pendingCalendarMark, "list pending calendar", f, p)
+}
+
+// provisionalMark is how a snapshot shows a period whose last day is
+// provisional (the JSON key of Deadline.Provisional and
+// ClockState.Provisional, omitempty).
+const provisionalMark = `%"provisional":"%`
+
+// ListProvisional returns the open cases within f's jurisdictions with a
+// time limit whose last day is provisional, counted for a year without a
+// loaded holiday notice (M21), oldest first, and how many there are. Their
+// dates may move when the notice is loaded.
+func (db *DB) ListProvisional(ctx context.Context, f DueFilter, p Page) ([]CaseSummary, int, error) {
+	return db.listMarked(ctx, provisionalMark, "list provisional", f, p)
+}
+
+// listMarked lists the open cases whose state snapshot matches mark.
+func (db *DB) listMarked(ctx context.Context, mark, what string, f DueFilter, p Page) ([]CaseSummary, int, error) {
 	p = p.normalize()
 	if len(f.Divisions) == 0 {
-		return nil, 0, fmt.Errorf("store: list pending calendar: %w: no jurisdiction", ErrInvalid)
+		return nil, 0, fmt.Errorf("store: %s: %w: no jurisdiction", what, ErrInvalid)
 	}
 	conds := []string{`status = 'open'`, `state LIKE ?`}
-	args := []any{pendingCalendarMark}
+	args := []any{mark}
 	conds, args, err := f.scope(conds, args)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: list pending calendar: %w", err)
+		return nil, 0, fmt.Errorf("store: %s: %w", what, err)
 	}
 	where := strings.Join(conds, " AND ")
 	cs, total, err := db.list(ctx, listQuery{
@@ -35,7 +53,7 @@ func (db *DB) ListPendingCalendar(ctx context.Context, f DueFilter, p Page) ([]C
 		pageArgs: args,
 	}, p)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: list pending calendar: %w", err)
+		return nil, 0, fmt.Errorf("store: %s: %w", what, err)
 	}
 	return cs, total, nil
 }
