@@ -31,6 +31,11 @@ func TestS2NationalRegistrationAtTheMinistry(t *testing.T) {
 	if review.Stage != "review" || len(review.Reasons) != 0 {
 		t.Fatalf("after acceptance: stage %s reasons %+v", review.Stage, review.Reasons)
 	}
+	// Registered by the Ministry, its unified code carries area 100000.
+	done := e.act(st.CaseID, mca, "register", "").expect(t, http.StatusOK).state(t)
+	if done.Outcome != procedures.OutcomeApproved || len(done.Documents) != 2 || !strings.HasPrefix(done.Documents[0].HolderIDNumber, "53100000") {
+		t.Fatalf("registered: outcome %s documents %+v", done.Outcome, done.Documents)
+	}
 
 	// 7,999,999 yuan is below the national public-fundraising minimum.
 	g := e.founder()
@@ -38,7 +43,7 @@ func TestS2NationalRegistrationAtTheMinistry(t *testing.T) {
 	low["form"].(map[string]any)["fundraising"] = "public"
 	low["form"].(map[string]any)["funds"] = map[string]any{"amount": 7_999_999, "paidInCash": true}
 	st = e.submitOrg(low, g)
-	done := e.act(st.CaseID, mca, "accept", "").expect(t, http.StatusOK).state(t)
+	done = e.act(st.CaseID, mca, "accept", "").expect(t, http.StatusOK).state(t)
 	if done.Outcome != procedures.OutcomeRefused || len(done.Reasons) != 1 || done.Reasons[0].Check != "foundation-initial-funds" ||
 		!strings.Contains(done.Reasons[0].Message.Zh, "全国性公募基金会") {
 		t.Fatalf("below the national minimum: outcome %s reasons %+v", done.Outcome, done.Reasons)

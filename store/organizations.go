@@ -98,7 +98,7 @@ RETURNING last`)
 		}
 		out = o
 		out.Status = OrganizationRegistered
-		if out.UnifiedCode, err = unifiedCode(category, o.Area, n); err != nil {
+		if out.UnifiedCode, err = unifiedCode(category, codeArea(o.Area), n); err != nil {
 			return err
 		}
 		_, err = tx.exec(ctx, `INSERT INTO organizations (unified_code, name, variant, field, scope, area, domicile,
@@ -184,6 +184,16 @@ func scanOrganization(s scanner) (Organization, error) {
 	err := s.Scan(&o.UnifiedCode, &o.Name, &o.Variant, &o.Field, &o.Scope, &o.Area, &o.Domicile, &o.LegalRepresentative,
 		&o.LegalRepresentativeID, &o.SponsoringUnit, &o.Funds, &o.RegisteredOn, &o.CaseID, &o.Status)
 	return o, err
+}
+
+// codeArea is the area part of a unified code: the registering office's
+// division, and 100000 for the Ministry, as the codes of national
+// organizations carry (e.g. 531000…).
+func codeArea(area string) string {
+	if area == "000000" {
+		return "100000"
+	}
+	return area
 }
 
 // unifiedCode builds the n-th unified code: authority, category, area, a
