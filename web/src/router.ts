@@ -10,7 +10,8 @@ const CasePage = () => import('./views/CasePage.vue')
 /** routes of the console; meta.area says who may open them. */
 export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('./views/Login.vue'), meta: { public: true } },
-  { path: '/', name: 'home', redirect: () => homeFor(me.session?.roles) },
+  // '/' is sent on by the guard, once the session is known.
+  { path: '/', name: 'home', component: { render: () => null } },
   { path: '/portal', name: 'portal', component: CaseList, props: { kind: 'applications' }, meta: { area: 'portal' } },
   { path: '/portal/new', name: 'portal-new', component: () => import('./views/ProcedurePicker.vue'), meta: { area: 'portal' } },
   { path: '/portal/new/:procedure', name: 'portal-apply', component: () => import('./views/Apply.vue'), props: true, meta: { area: 'portal' } },
@@ -43,7 +44,8 @@ router.beforeEach(async (to) => {
     me.loaded = true
   }
   if (to.meta.public) return true
-  if (!me.session) return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
+  if (!me.session) return { name: 'login', query: to.name !== 'home' ? { next: to.fullPath } : {} }
+  if (to.name === 'home') return homeFor(me.session.roles)
   // A page of an area the person has no role for sends them home; the
   // server refuses the data anyway.
   if (!mayOpen(to.meta.area as Area | undefined, me.session.roles)) return homeFor(me.session.roles)

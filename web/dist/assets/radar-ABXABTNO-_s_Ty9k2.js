@@ -1,1 +1,0 @@
-export{v as createRadarServices}from"./mermaid-parser.core-bEVyGC8t.js";import"./chunk-NGNAAXSQ-DI_UYJZ4.js";
