@@ -63,6 +63,18 @@ func TestM17SubsistenceMemberPaidOnce(t *testing.T) {
 		strings.Contains(st.Reasons[0].Message.Zh, id) {
 		t.Fatalf("outcome %s reasons %+v", st.Outcome, st.Reasons)
 	}
+	// The first household's allowance is increased, then stops; its
+	// history, recorded with -record-histories, replays in the workflow
+	// tests (the amount the county set, an increase, the publication).
+	e.bnStep(id, s.reg1, "report-change", "配偶失业", "periodic-review")
+	e.bnStep(id, s.reg1, "changed", "家庭月收入降至1400元", "review-decision")
+	e.bnStepAmount(id, s.county, "increase", "家庭收入减少，增发", 1000, "receiving")
+	e.bnStep(id, s.reg1, "report-change", "家庭成员均已就业", "periodic-review")
+	e.bnStep(id, s.reg1, "changed", "家庭月收入3500元", "review-decision")
+	e.bnStep(id, s.county, "stop", "家庭人均收入超过当地保障标准", "stopped")
+	if *recordHistories {
+		e.saveHistory(id, "subsistence-v2-increased-stopped.json")
+	}
 }
 
 // TestW6AssistanceAboveTheCapReachesTheTownship: 9,000 asked where the
@@ -86,4 +98,13 @@ func TestW6AssistanceAboveTheCapReachesTheTownship(t *testing.T) {
 		t.Fatalf("a fraction of a fen: %d %s", res.status, res.body)
 	}
 	e.bnStepAmount(st.CaseID, s.reg1, "recommend", "", 8000, "public-notice")
+	e.bnStep(st.CaseID, s.reg1, "record-objection", "有人反映其已获保险赔付", "objection-review")
+	e.bnStep(st.CaseID, s.reg1, "objection-unfounded", "保险尚未理赔", "county-approval")
+	st = e.bnStepAmount(st.CaseID, s.county, "approve", "", 8000, "approved")
+	if data := bnDocData(t, e.bnOpenStore(), st.CaseID, st.Documents[0].Number); data["amount"] != "8000.00" || data["requested"] != "9000.00" {
+		t.Fatalf("decision data %v", data)
+	}
+	if *recordHistories {
+		e.saveHistory(st.CaseID, "assistance-v2-capped.json")
+	}
 }

@@ -235,3 +235,29 @@ func TestN11ObjectionWindowIsALocalParam(t *testing.T) {
 		t.Fatalf("after the window: stage %s", after.Stage)
 	}
 }
+
+// TestN8WithdrawAfterAcceptanceAndTerminateLater: the applicant withdraws
+// after acceptance; in another case the household stops cooperating after
+// the investigation and the township ends the procedure (最低生活保障审核确认办法
+// 第二十九条: at any stage, not only before the investigation).
+func TestN8WithdrawAfterAcceptanceAndTerminateLater(t *testing.T) {
+	applicant := workflows.Actor{Subject: recipient.IDNumber, Name: recipient.Name}
+	f := newBenefitFixture(t, received("2026-03-02"))
+	f.at("2026-03-02", 11, func() { f.act("accept", reg1, "") })
+	f.at("2026-03-02", 12, func() { f.act("withdraw", applicant, "已找到工作") })
+	f.env.ExecuteWorkflow(workflows.CaseWorkflowName, benefitCase(f, "subsistence-allowance", "SUB", subsistenceForm(false, 1780)))
+	if st := f.result(); st.Outcome != procedures.OutcomeWithdrawn {
+		t.Fatalf("withdrawn after acceptance: outcome %s", st.Outcome)
+	}
+
+	g := newBenefitFixture(t, received("2026-03-02"))
+	g.at("2026-03-02", 11, func() { g.act("accept", reg1, "") })
+	g.at("2026-03-02", 12, func() { g.act("begin-investigation", reg1, "") })
+	g.at("2026-03-02", 13, func() { g.act("agree", reg1, "") })
+	g.at("2026-03-02", 14, func() { g.act("agree", reg2, "") })
+	g.at("2026-03-03", 10, func() { g.act("terminate", reg1, "家庭拒不提供银行流水，经告知仍不配合") })
+	g.env.ExecuteWorkflow(workflows.CaseWorkflowName, benefitCase(g, "subsistence-allowance", "SUB", subsistenceForm(false, 1780)))
+	if st := g.result(); st.Outcome != procedures.OutcomeTerminated || st.Stage != "terminated" {
+		t.Fatalf("terminated after the investigation: outcome %s at %s", st.Outcome, st.Stage)
+	}
+}
