@@ -11,8 +11,8 @@ export type ChartName = 'byProcedure' | 'byStage' | 'byOutcome' | 'processing' |
 function bars(names: string[], series: { name: string; data: number[] }[]) {
   return {
     tooltip: { trigger: 'axis' },
-    legend: series.length > 1 ? {} : undefined,
-    grid: { left: 8, right: 8, bottom: 8, top: 32, containLabel: true },
+    legend: series.length > 1 ? { top: 0 } : undefined,
+    grid: { left: 8, right: 8, bottom: 8, top: 40, containLabel: true },
     xAxis: { type: 'category', data: names, axisLabel: { interval: 0, rotate: names.length > 4 ? 30 : 0 } },
     yAxis: { type: 'value', minInterval: 1 },
     series: series.map((s) => ({ type: 'bar', ...s })),
