@@ -18,6 +18,32 @@ func init() {
 		basis: "婚姻登记条例第二条", run: checkMarriageOffice}
 	checkers["adoption-registration-office"] = checker{
 		basis: "中国公民收养子女登记办法第二条、第四条；民法典第一千一百零九条", run: checkAdoptionOffice}
+	checkers["submitted-at-office"] = checker{
+		basis: "民法典第一千零七十六条第一款；婚姻登记条例第十三条", run: checkSubmittedAtOffice}
+}
+
+// checkSubmittedAtOffice routes: an application entered by a registrar of
+// the office, who is no party to it, was made at the counter with the
+// parties present, and is accepted on receipt; one a party filed online
+// waits for them to appear.
+func checkSubmittedAtOffice(_ context.Context, e *checkEnv) ([]procedures.Text, error) {
+	if s := e.in.Submitter; s != nil && !e.isParty(s.Subject) {
+		for _, g := range s.Roles {
+			if g.Role == "registrar" && divisions.Covers(g.Division, e.in.Office) {
+				return nil, nil
+			}
+		}
+	}
+	return []procedures.Text{{Zh: "申请由当事人在线提交，须双方亲自到场", En: "filed online by a party: both must appear in person"}}, nil
+}
+
+func (e *checkEnv) isParty(subject string) bool {
+	for _, p := range e.in.Parties {
+		if p.IDNumber == subject {
+			return true
+		}
+	}
+	return false
 }
 
 // foreignRelated names the first party holding a non-mainland number.

@@ -146,11 +146,11 @@ func TestTrailRecordsTheLimitInForce(t *testing.T) {
 	reg := e.token("reg-audit-2", "吴登记", "registrar:110105")
 	sup := e.token("sup-audit-3", "郑监督", "supervisor:110105")
 	c := e.married(beijingChaoyang, reg)
-	st := e.do(http.MethodPost, "/v1/cases", c.womanTok, divorceBody(c, beijingChaoyang)).expect(t, http.StatusCreated).state(t)
+	st := e.counterDivorce(c, beijingChaoyang)
 	if st.Stage != "cooling-off" {
 		t.Fatalf("stage %s", st.Stage)
 	}
-	e.act(st.CaseID, c.manTok, "withdraw", "").expect(t, http.StatusOK)
+	e.withdrawInPerson(st.CaseID, reg).expect(t, http.StatusOK)
 	var trail api.CaseTrail
 	e.do(http.MethodGet, "/v1/cases/"+st.CaseID+"/trail", sup, nil).expect(t, http.StatusOK).decode(t, &trail)
 	states := map[string]string{}

@@ -201,12 +201,12 @@ func TestDivorceWithdrawnDuringCoolingOff(t *testing.T) {
 	e := sharedEnv(t)
 	reg := e.token("reg-div-1", "钱登记", "registrar:110105")
 	c := e.married(beijingChaoyang, reg)
-	st := e.do(http.MethodPost, "/v1/cases", c.womanTok, divorceBody(c, beijingChaoyang)).expect(t, http.StatusCreated).state(t)
+	st := e.counterDivorce(c, beijingChaoyang)
 	if st.Stage != "cooling-off" || len(st.Deadlines) != 1 || !st.Deadlines[0].Active {
 		t.Fatalf("stage %s deadlines %+v", st.Stage, st.Deadlines)
 	}
-	e.act(st.CaseID, reg, "withdraw", "").expect(t, http.StatusConflict) // only a party withdraws
-	done := e.act(st.CaseID, c.manTok, "withdraw", "").expect(t, http.StatusOK).state(t)
+	e.act(st.CaseID, c.manTok, "withdraw", "").expect(t, http.StatusConflict) // withdrawn in person, at the office
+	done := e.withdrawInPerson(st.CaseID, reg).expect(t, http.StatusOK).state(t)
 	if done.Outcome != procedures.OutcomeWithdrawn {
 		t.Fatalf("outcome %s", done.Outcome)
 	}
@@ -227,7 +227,7 @@ func TestDivorceRegisteredAfterCoolingOff(t *testing.T) {
 	reg := e.token("reg-div-2", "孙登记", "registrar:110105")
 	c := e.married(beijingChaoyang, reg)
 	e.clock.receivedOn(t, e.clock.Now().In(workflows.ChinaTime).AddDate(0, 0, -45).Format("2006-01-02"))
-	st := e.do(http.MethodPost, "/v1/cases", c.womanTok, divorceBody(c, beijingChaoyang)).expect(t, http.StatusCreated).state(t)
+	st := e.counterDivorce(c, beijingChaoyang)
 	st = e.waitFor(st.CaseID, c.manTok, func(s workflows.CaseState) bool { return s.Stage == "awaiting-appearance" })
 	if len(st.Deadlines) != 2 || st.Deadlines[0].Active || !st.Deadlines[1].Active {
 		t.Fatalf("deadlines %+v", st.Deadlines)
@@ -235,7 +235,7 @@ func TestDivorceRegisteredAfterCoolingOff(t *testing.T) {
 	foreign := e.token("reg-hn-2", "河南登记员", "registrar:410105")
 	e.act(st.CaseID, foreign, "register", "").expect(t, http.StatusNotFound)
 	done := e.act(st.CaseID, reg, "register", "").expect(t, http.StatusOK).state(t)
-	if done.Outcome != procedures.OutcomeApproved || len(done.Documents) != 2 || !strings.HasPrefix(done.Documents[0].Number, "L110105-") {
+	if done.Outcome != procedures.OutcomeApproved || len(done.Documents) != 4 || !strings.HasPrefix(done.Documents[2].Number, "L110105-") {
 		t.Fatalf("outcome %s documents %+v", done.Outcome, done.Documents)
 	}
 }
@@ -248,7 +248,7 @@ func TestDivorceDeemedWithdrawn(t *testing.T) {
 	reg := e.token("reg-div-3", "周登记", "registrar:110105")
 	c := e.married(beijingChaoyang, reg)
 	e.clock.receivedOn(t, "2026-01-16")
-	st := e.do(http.MethodPost, "/v1/cases", c.womanTok, divorceBody(c, beijingChaoyang)).expect(t, http.StatusCreated).state(t)
+	st := e.counterDivorce(c, beijingChaoyang)
 	st = e.waitFor(st.CaseID, c.manTok, func(s workflows.CaseState) bool { return s.Status == workflows.StatusClosed })
 	if st.Outcome != procedures.OutcomeDeemedWithdrawn {
 		t.Fatalf("outcome %s", st.Outcome)

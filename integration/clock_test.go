@@ -25,7 +25,7 @@ func TestCaseDueDateMatchesCalculator(t *testing.T) {
 	e := sharedEnv(t)
 	reg := e.token("reg-clock-1", "冯登记", "registrar:110105")
 	c := e.married(beijingChaoyang, reg)
-	st := e.do(http.MethodPost, "/v1/cases", c.womanTok, divorceBody(c, beijingChaoyang)).expect(t, http.StatusCreated).state(t)
+	st := e.counterDivorce(c, beijingChaoyang)
 
 	var v caseView
 	e.do(http.MethodGet, "/v1/cases/"+st.CaseID, c.manTok, nil).expect(t, http.StatusOK).decode(t, &v)
@@ -57,7 +57,7 @@ func TestDeadlineWatch(t *testing.T) {
 	reg := e.token("reg-clock-2", "陈登记", "registrar:110105")
 	c := e.married(beijingChaoyang, reg)
 	e.clock.receivedOn(t, time.Now().In(workflows.ChinaTime).AddDate(0, 0, -29).Format(time.DateOnly))
-	st := e.do(http.MethodPost, "/v1/cases", c.womanTok, divorceBody(c, beijingChaoyang)).expect(t, http.StatusCreated).state(t)
+	st := e.counterDivorce(c, beijingChaoyang)
 	if st.Stage != "cooling-off" {
 		t.Skipf("cooling-off already over (stage %s): the period was extended past today's date", st.Stage)
 	}

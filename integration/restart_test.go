@@ -31,7 +31,7 @@ func TestRestartMidCase(t *testing.T) {
 	reg := e.token("reg-restart", "吴登记", "registrar:110105")
 
 	married := e.married(beijingChaoyang, reg)
-	divorce := e.do(http.MethodPost, "/v1/cases", married.manTok, divorceBody(married, beijingChaoyang)).expect(t, http.StatusCreated).state(t)
+	divorce := e.counterDivorce(married, beijingChaoyang)
 	if divorce.Stage != "cooling-off" {
 		t.Fatalf("divorce stage %s", divorce.Stage)
 	}
@@ -55,7 +55,7 @@ func TestRestartMidCase(t *testing.T) {
 	if st.Stage != "cooling-off" || len(st.Deadlines) != 1 || st.Deadlines[0].LastDay != divorce.Deadlines[0].LastDay {
 		t.Fatalf("divorce after restart: stage %s deadlines %+v", st.Stage, st.Deadlines)
 	}
-	done := e.act(divorce.CaseID, married.womanTok, "withdraw", "").expect(t, http.StatusOK).state(t)
+	done := e.withdrawInPerson(divorce.CaseID, reg2).expect(t, http.StatusOK).state(t)
 	if done.Outcome != procedures.OutcomeWithdrawn {
 		t.Fatalf("divorce outcome %s", done.Outcome)
 	}
@@ -65,8 +65,10 @@ func TestRestartMidCase(t *testing.T) {
 	}
 
 	if *recordHistories {
-		e.saveHistory(marriage.CaseID, "marriage-registered.json")
-		e.saveHistory(divorce.CaseID, "divorce-withdrawn.json")
+		// Named after the definition versions, so the histories of the
+		// versions before them stay and keep replaying.
+		e.saveHistory(marriage.CaseID, "marriage-v3-registered.json")
+		e.saveHistory(divorce.CaseID, "divorce-v3-counter-withdrawn.json")
 	}
 }
 
@@ -80,9 +82,9 @@ func TestRecordTimerHistory(t *testing.T) {
 	reg := e.token("reg-rec", "郑登记", "registrar:110105")
 	c := e.married(beijingChaoyang, reg)
 	e.clock.receivedOn(t, "2026-01-16")
-	st := e.do(http.MethodPost, "/v1/cases", c.womanTok, divorceBody(c, beijingChaoyang)).expect(t, http.StatusCreated).state(t)
+	st := e.counterDivorce(c, beijingChaoyang)
 	e.waitFor(st.CaseID, c.manTok, func(s workflows.CaseState) bool { return s.Status == workflows.StatusClosed })
-	e.saveHistory(st.CaseID, "divorce-deemed-withdrawn.json")
+	e.saveHistory(st.CaseID, "divorce-v3-deemed-withdrawn.json")
 }
 
 func (e *env) saveHistory(caseID, name string) {

@@ -89,6 +89,10 @@ const (
 	FromReceipt        = "receipt"         // the day the office received the application
 	FromStageEntry     = "stage-entry"     // the day the stage was entered
 	FromPreviousPeriod = "previous-period" // the last day of the case's previous period
+	// FromAcceptance is the day the office accepted the application: the
+	// day of the action marked Accepts, or the day of receipt when the
+	// application was received at the office and no such action was taken.
+	FromAcceptance = "acceptance"
 )
 
 // Definition is one procedure: its form, checks, stages and transitions.
@@ -300,9 +304,13 @@ type Action struct {
 	ProofRequired bool `json:"proofRequired,omitempty" yaml:"proofRequired"`
 	// AmendsForm: a party's action (resubmitting after a correction notice)
 	// may hand in the corrected form, which later checks then read.
-	AmendsForm bool   `json:"amendsForm,omitempty" yaml:"amendsForm"`
-	Effect     string `json:"effect,omitempty" yaml:"effect"` // a named registry effect applied when taken
-	Basis      string `json:"basis,omitempty" yaml:"basis"`
+	AmendsForm bool `json:"amendsForm,omitempty" yaml:"amendsForm"`
+	// Accepts: the action is the office's acceptance (受理) of an
+	// application the law asks to be made in person; periods counted
+	// "from: acceptance" start from its day.
+	Accepts bool   `json:"accepts,omitempty" yaml:"accepts"`
+	Effect  string `json:"effect,omitempty" yaml:"effect"` // a named registry effect applied when taken
+	Basis   string `json:"basis,omitempty" yaml:"basis"`
 	// Amount: the action states a sum the officer sets (核定金额), which
 	// later checks and documents of the case read.
 	Amount *AmountRule `json:"amount,omitempty" yaml:"amount"`

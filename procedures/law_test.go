@@ -12,9 +12,14 @@ import (
 )
 
 func init() {
-	for _, c := range []string{"marriage-registration-office", "adoption-registration-office", "declaration-content", "declaration-signature"} {
+	for _, c := range []string{"marriage-registration-office", "adoption-registration-office", "declaration-content", "declaration-signature", "submitted-at-office"} {
 		if !slices.Contains(testCatalog.Checks, c) {
 			testCatalog.Checks = append(testCatalog.Checks, c)
+		}
+	}
+	for _, d := range []string{"divorce-acceptance-receipt", "divorce-withdrawal-confirmation"} {
+		if !slices.Contains(testCatalog.Documents, d) {
+			testCatalog.Documents = append(testCatalog.Documents, d)
 		}
 	}
 }

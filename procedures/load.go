@@ -437,6 +437,9 @@ func validateActions(s Stage, cat Catalog, fail func(string, ...any)) {
 			// the effect; the one who accepts it changes nothing.
 			fail("%s: action %q: proof is accepted by a role, without an effect", where, a.ID)
 		}
+		if a.Accepts && a.By == ByParty {
+			fail("%s: action %q: the office accepts, not a party", where, a.ID)
+		}
 		if a.Effect != "" && !slices.Contains(cat.Effects, a.Effect) {
 			fail("%s: action %q: unknown effect %q", where, a.ID, a.Effect)
 		}
@@ -449,7 +452,7 @@ func validateActions(s Stage, cat Catalog, fail func(string, ...any)) {
 			fail("%s: timer: unknown unit %q", where, t.Unit)
 		}
 		switch t.From {
-		case FromReceipt, FromStageEntry, FromPreviousPeriod:
+		case FromReceipt, FromStageEntry, FromPreviousPeriod, FromAcceptance:
 		default:
 			fail("%s: timer: unknown start %q", where, t.From)
 		}

@@ -123,7 +123,7 @@ func TestMermaidShowsEveryStageAndWayOut(t *testing.T) {
 	for _, want := range []string{
 		"flowchart TD",
 		`s_cooling_off[/"离婚冷静期<br/>Cooling-off period"/]`,
-		`s_cooling_off -- "withdraw (party)" --> s_withdrawn`,
+		`s_cooling_off -- "withdraw (registrar)" --> s_issue_withdrawal_confirmation`,
 		`s_awaiting_appearance -- "appearance-window: 30 calendar-days run out" --> s_deemed_withdrawn`,
 		`s_acceptance -- "fail" --> s_not_accepted`,
 		`s_deemed_withdrawn(["视为撤回离婚登记申请<br/>Deemed withdrawn<br/>(deemed-withdrawn)"])`,

@@ -400,7 +400,7 @@ func (c *caseRun) runChecks(ctx workflow.Context, st procedures.Stage) (string, 
 	var res ChecksResult
 	err := workflow.ExecuteActivity(activityCtx(ctx), ActivityRunChecks, ChecksInput{
 		CaseID: c.in.CaseID, Checks: st.Checks, Params: c.def.Params, Parties: c.in.Parties,
-		Form: c.form(), Office: c.in.Office, OnDay: c.today(ctx), AmountFen: c.state.AmountFen,
+		Form: c.form(), Office: c.in.Office, OnDay: c.today(ctx), AmountFen: c.state.AmountFen, Submitter: &c.in.Submitter,
 	}).Get(ctx, &res)
 	if err != nil {
 		return "", err
@@ -440,7 +440,7 @@ func (c *caseRun) route(ctx workflow.Context, st procedures.Stage) (string, erro
 	var res ChecksResult
 	err := workflow.ExecuteActivity(activityCtx(ctx), ActivityRunChecks, ChecksInput{
 		CaseID: c.in.CaseID, Checks: refs, Params: c.def.Params, Parties: c.in.Parties,
-		Form: c.form(), Office: c.in.Office, OnDay: c.today(ctx), AmountFen: c.state.AmountFen,
+		Form: c.form(), Office: c.in.Office, OnDay: c.today(ctx), AmountFen: c.state.AmountFen, Submitter: &c.in.Submitter,
 	}).Get(ctx, &res)
 	if err != nil {
 		return "", err
@@ -687,6 +687,9 @@ func (c *caseRun) apply(ctx workflow.Context, st procedures.Stage, due *Deadline
 	if due != nil {
 		c.closeDeadline(due.Name)
 	}
+	if a.Accepts {
+		c.state.AcceptedOn = c.today(ctx)
+	}
 	role := a.By
 	if a.By == procedures.ByParty {
 		role = "applicant"
@@ -793,6 +796,11 @@ func (c *caseRun) deadline(ctx workflow.Context, st procedures.Stage) (Deadline,
 	case procedures.FromPreviousPeriod:
 		if c.lastDay != "" {
 			from = c.lastDay
+		}
+	case procedures.FromAcceptance:
+		from = c.state.AcceptedOn
+		if from == "" {
+			from = c.in.ReceivedAt.In(ChinaTime).Format(time.DateOnly)
 		}
 	}
 	d := Deadline{Name: t.Name, Title: t.Title, From: from, Basis: t.Basis, Active: true, Unit: t.Unit,

@@ -189,12 +189,22 @@ func received(day string) time.Time {
 	return t.Add(10 * time.Hour)
 }
 
-// TestDivorceFullTimeline: received 2026-01-16, the cooling-off period ends
-// 2026-02-24 (Spring Festival extension), both appear on 2026-03-02 and the
-// registrar registers the divorce.
+// acceptInPerson has the registrar accept the divorce at 11:00 on day,
+// both spouses having appeared (民法典第一千零七十六条).
+func (f *fixture) acceptInPerson(day string) {
+	f.at(day, 11, func() { f.act("accept", registrar, "") })
+}
+
+// withdrawalForm is the written withdrawal a spouse hands in at the office.
+var withdrawalForm = workflows.Attachment{Title: "撤回离婚登记申请书", Reference: "archive://withdrawal/1"}
+
+// TestDivorceFullTimeline: received and accepted in person 2026-01-16, the
+// cooling-off period ends 2026-02-24 (Spring Festival extension), both
+// appear on 2026-03-02 and the registrar registers the divorce.
 func TestDivorceFullTimeline(t *testing.T) {
 	f := newFixture(t, received("2026-01-16"))
 	f.marry()
+	f.acceptInPerson("2026-01-16")
 	var cooling, window workflows.CaseState
 	var early, foreign, register *outcome
 	f.at("2026-01-20", 9, func() {
@@ -223,7 +233,7 @@ func TestDivorceFullTimeline(t *testing.T) {
 	if window.Stage != "awaiting-appearance" || len(window.Deadlines) != 2 || window.Deadlines[1].LastDay != "2026-03-26" {
 		t.Fatalf("window state: stage %s deadlines %+v", window.Stage, window.Deadlines)
 	}
-	if st.Outcome != procedures.OutcomeApproved || len(st.Documents) != 2 || st.Documents[0].Kind != "divorce-certificate" {
+	if st.Outcome != procedures.OutcomeApproved || len(st.Documents) != 4 || st.Documents[2].Kind != "divorce-certificate" {
 		t.Fatalf("outcome %s documents %+v", st.Outcome, st.Documents)
 	}
 	m, err := f.db.ActiveMarriageBetween(context.Background(), husband, wife)
@@ -239,15 +249,19 @@ func TestDivorceFullTimeline(t *testing.T) {
 func TestDivorceWithdrawnDuringCoolingOff(t *testing.T) {
 	f := newFixture(t, received("2026-01-16"))
 	f.marry()
-	var byOutsider, byWife *outcome
+	f.acceptInPerson("2026-01-16")
+	var byOutsider, noForm, atOffice *outcome
 	f.at("2026-01-25", 10, func() {
 		byOutsider = f.act("withdraw", outsider, "")
-		byWife = f.act("withdraw", workflows.Actor{Subject: wife, Name: "李娜"}, "")
+		noForm = f.act("withdraw", registrar, "李娜到场撤回")
+		atOffice = f.actReq(workflows.ActRequest{Action: "withdraw", Actor: registrar, Opinion: "李娜到场撤回",
+			Attachments: []workflows.Attachment{withdrawalForm}})
 	})
 	f.env.ExecuteWorkflow(workflows.CaseWorkflowName, f.input("divorce-registration", fill(divorceForm)))
 	st := f.result()
-	byOutsider.expect(t, "outsider withdraws", "only by a party")
-	byWife.expect(t, "wife withdraws", "")
+	byOutsider.expect(t, "outsider withdraws", "requires the role registrar")
+	noForm.expect(t, "withdrawal without the written application", "requires the document")
+	atOffice.expect(t, "withdrawal in person", "")
 	if st.Outcome != procedures.OutcomeWithdrawn {
 		t.Fatalf("outcome %s", st.Outcome)
 	}
@@ -264,6 +278,7 @@ func TestDivorceWithdrawnDuringCoolingOff(t *testing.T) {
 func TestDivorceDeemedWithdrawn(t *testing.T) {
 	f := newFixture(t, received("2026-01-16"))
 	f.marry()
+	f.acceptInPerson("2026-01-16")
 	f.env.ExecuteWorkflow(workflows.CaseWorkflowName, f.input("divorce-registration", fill(divorceForm)))
 	st := f.result()
 	if st.Outcome != procedures.OutcomeDeemedWithdrawn {

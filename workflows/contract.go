@@ -293,6 +293,10 @@ type CaseState struct {
 	Timeline  []Event    `json:"timeline"`
 	ClosedAt  *time.Time `json:"closedAt,omitempty"`
 	Seq       int64      `json:"seq"`
+
+	// AcceptedOn is the day the office accepted an application made in
+	// person (an action marked Accepts), if it was.
+	AcceptedOn string `json:"acceptedOn,omitempty"`
 }
 
 // Reason is one ground for a refusal or a non-acceptance.
@@ -490,6 +494,9 @@ type ChecksInput struct {
 	Form    json.RawMessage       `json:"form"`
 	Office  string                `json:"office"`
 	OnDay   string                `json:"onDay"` // the day the checks apply to (ages are counted on it)
+	// Submitter is who filed the application: a party online, or staff at
+	// the office with the parties present.
+	Submitter *Actor `json:"submitter,omitempty"`
 	// AmountFen is the last sum an officer set on the case, if any.
 	AmountFen *int64 `json:"amountFen,omitempty"`
 }
