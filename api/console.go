@@ -2,10 +2,12 @@ package api
 
 import (
 	"bytes"
+	"compress/gzip"
 	"io/fs"
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -45,6 +47,7 @@ func registerConsole(mux *http.ServeMux, dist fs.FS) {
 	if dist == nil {
 		return
 	}
+	sf := &staticFiles{dist: dist}
 	mux.HandleFunc("GET /docs", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", consoleCSP)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -52,7 +55,7 @@ func registerConsole(mux *http.ServeMux, dist fs.FS) {
 		_, _ = w.Write([]byte(docsPage))
 	})
 	mux.HandleFunc("GET /docs/{file}", func(w http.ResponseWriter, r *http.Request) {
-		serveStatic(w, r, dist, "docs/"+r.PathValue("file"), false)
+		sf.serve(w, r, "docs/"+r.PathValue("file"), false)
 	})
 	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
@@ -65,7 +68,7 @@ func registerConsole(mux *http.ServeMux, dist fs.FS) {
 		name := strings.TrimPrefix(path.Clean(p), "/")
 		if name != "" && name != "index.html" {
 			if fi, err := fs.Stat(dist, name); err == nil && !fi.IsDir() {
-				serveStatic(w, r, dist, name, strings.HasPrefix(name, "assets/"))
+				sf.serve(w, r, name, strings.HasPrefix(name, "assets/"))
 				return
 			}
 			// A missing file (a name with an extension, such as a bundle,
@@ -76,14 +79,14 @@ func registerConsole(mux *http.ServeMux, dist fs.FS) {
 				return
 			}
 		}
-		serveStatic(w, r, dist, "index.html", false)
+		sf.serve(w, r, "index.html", false)
 	})
 }
 
-// serveStatic writes one file of dist; hashed bundles (immutable) are
+// serve writes one file of dist; hashed bundles (immutable) are
 // cached for a year, everything else revalidated.
-func serveStatic(w http.ResponseWriter, r *http.Request, dist fs.FS, name string, immutable bool) {
-	b, err := fs.ReadFile(dist, name)
+func (sf *staticFiles) serve(w http.ResponseWriter, r *http.Request, name string, immutable bool) {
+	b, err := fs.ReadFile(sf.dist, name)
 	if err != nil {
 		writeNotFound(w)
 		return
@@ -97,7 +100,61 @@ func serveStatic(w http.ResponseWriter, r *http.Request, dist fs.FS, name string
 	} else {
 		h.Set("Cache-Control", "no-cache")
 	}
+	h.Add("Vary", "Accept-Encoding")
+	if compressible(name) && acceptsGzip(r) {
+		if gz := sf.gzipped(name, b); gz != nil {
+			// ServeContent takes the type from the name, not the bytes.
+			h.Set("Content-Encoding", "gzip")
+			b = gz
+		}
+	}
 	http.ServeContent(w, r, path.Base(name), time.Time{}, bytes.NewReader(b))
+}
+
+// compressible reports whether a file is text worth compressing.
+func compressible(name string) bool {
+	switch path.Ext(name) {
+	case ".js", ".mjs", ".css", ".html", ".svg", ".json", ".txt", ".map":
+		return true
+	}
+	return false
+}
+
+// acceptsGzip reports whether the client takes gzip.
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		enc, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(enc), "gzip") && strings.ReplaceAll(q, " ", "") != "q=0" {
+			return true
+		}
+	}
+	return false
+}
+
+// staticFiles serves dist, holding each file compressed once: embedded
+// files never change while the binary runs.
+type staticFiles struct {
+	dist fs.FS
+	gz   sync.Map // name → []byte, nil when compressing saves nothing
+}
+
+// gzipped is b, the file name, compressed (cached), or nil when
+// compressing saves nothing.
+func (sf *staticFiles) gzipped(name string, b []byte) []byte {
+	k := name
+	if v, ok := sf.gz.Load(k); ok {
+		return v.([]byte)
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	_, _ = zw.Write(b)
+	_ = zw.Close()
+	out := buf.Bytes()
+	if len(out) >= len(b) {
+		out = nil
+	}
+	sf.gz.Store(k, out)
+	return out
 }
 
 // writeNotFound answers 404 as problem+json, like the API.

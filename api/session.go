@@ -115,7 +115,8 @@ func registerSession(api huma.API, d *Deps) {
 			"are read from the staff directory on every request. An unknown username and a wrong password get the " +
 			"same 401; after 5 failures in a row the account is locked for 30 seconds, doubling with each further " +
 			"failure up to 15 minutes, answered 429 with Retry-After.",
-		Errors: []int{http.StatusUnauthorized, http.StatusUnprocessableEntity, http.StatusTooManyRequests},
+		Errors:      []int{http.StatusUnauthorized, http.StatusUnprocessableEntity, http.StatusTooManyRequests},
+		Middlewares: huma.Middlewares{refuseCrossSite(api)},
 	}, d.signIn)
 
 	huma.Register(api, huma.Operation{
@@ -161,6 +162,18 @@ func registerSession(api huma.API, d *Deps) {
 		}
 		return out, nil
 	})
+}
+
+// refuseCrossSite refuses a request a browser marks as sent by a page of
+// another site: such a page must not sign a browser in, as someone else.
+func refuseCrossSite(api huma.API) func(huma.Context, func(huma.Context)) {
+	return func(ctx huma.Context, next func(huma.Context)) {
+		if ctx.Header("Sec-Fetch-Site") == "cross-site" {
+			_ = huma.WriteErr(api, ctx, http.StatusForbidden, "signing in from another site is refused")
+			return
+		}
+		next(ctx)
+	}
 }
 
 // principalRoles are p's grants as role:division.

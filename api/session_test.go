@@ -1,6 +1,8 @@
 package api
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"io"
@@ -46,7 +48,8 @@ func newSessionEnv(t *testing.T) *sessionEnv {
 	d := &Deps{Store: db, Policy: policy, Divisions: divs, JWTKey: []byte(strings.Repeat("k", 32)),
 		Logger: slog.New(slog.DiscardHandler),
 		Console: fstest.MapFS{"index.html": {Data: []byte("<!doctype html><p>console</p>")},
-			"assets/app-1.js": {Data: []byte("console.log(1)")}}}
+			"assets/app-1.js": {Data: []byte("console.log(1)")},
+			"assets/big.js":   {Data: bytes.Repeat([]byte("console.log(2);\n"), 1250)}}}
 	srv := httptest.NewServer(NewHandler(d))
 	t.Cleanup(srv.Close)
 	return &sessionEnv{t: t, db: db, srv: srv, d: d}
@@ -248,6 +251,21 @@ func TestConsoleFallbackAndCSP(t *testing.T) {
 	if a := e.call(http.MethodGet, "/assets/app-1.js", ""); a.status != http.StatusOK || !strings.Contains(a.header.Get("Cache-Control"), "immutable") {
 		t.Errorf("bundle: %d %q", a.status, a.header.Get("Cache-Control"))
 	}
+	// Bundles go out compressed to clients that take gzip.
+	a := e.call(http.MethodGet, "/assets/big.js", "", "Accept-Encoding", "gzip, br")
+	if a.header.Get("Content-Encoding") != "gzip" || len(a.body) >= 20000 || !strings.HasPrefix(a.header.Get("Content-Type"), "text/javascript") {
+		t.Errorf("big bundle with gzip: encoding %q, %d bytes, type %q", a.header.Get("Content-Encoding"), len(a.body), a.header.Get("Content-Type"))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(a.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain, _ := io.ReadAll(zr); len(plain) != 20000 {
+		t.Errorf("gzip body unpacks to %d bytes, want 20000", len(plain))
+	}
+	if a := e.call(http.MethodGet, "/assets/big.js", ""); a.header.Get("Content-Encoding") != "" || len(a.body) != 20000 {
+		t.Errorf("without Accept-Encoding: %q, %d bytes", a.header.Get("Content-Encoding"), len(a.body))
+	}
 	for _, p := range []string{"/v1/no-such-thing", "/assets/missing.js", "/auth/nothing", "/.env", "/debug/pprof/x.txt"} {
 		if a := e.call(http.MethodGet, p, ""); a.status != http.StatusNotFound && a.status != http.StatusUnauthorized {
 			t.Errorf("GET %s: %d, want 404 (not the console page)", p, a.status)
@@ -320,5 +338,25 @@ func TestAccountsAdminWithinJurisdiction(t *testing.T) {
 	}
 	if _, _, a := e.signIn("wang", "another good one"); a.status != http.StatusUnauthorized {
 		t.Errorf("sign-in to a deactivated account: %d", a.status)
+	}
+}
+
+func TestSignInRefusedFromAnotherSite(t *testing.T) {
+	e := newSessionEnv(t)
+	e.account("li", "reg-003", "correct horse battery")
+	body := `{"username":"li","password":"correct horse battery"}`
+	// A page elsewhere can post a form (text/plain) but not set the type
+	// to JSON without a preflight, which fails; and browsers say where a
+	// request comes from.
+	if a := e.call(http.MethodPost, "/v1/session", body, "Content-Type", "text/plain"); a.status < 400 || a.status >= 500 ||
+		a.header.Get("Set-Cookie") != "" {
+		t.Errorf("text/plain sign-in: %d %q", a.status, a.header.Get("Set-Cookie"))
+	}
+	if a := e.call(http.MethodPost, "/v1/session", body, "Sec-Fetch-Site", "cross-site"); a.status != http.StatusForbidden ||
+		a.header.Get("Set-Cookie") != "" {
+		t.Errorf("cross-site sign-in: %d %s", a.status, a.body)
+	}
+	if a := e.call(http.MethodPost, "/v1/session", body, "Sec-Fetch-Site", "same-origin"); a.status != http.StatusOK {
+		t.Errorf("same-origin sign-in: %d %s", a.status, a.body)
 	}
 }
