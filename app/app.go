@@ -220,6 +220,13 @@ func Start(ctx context.Context, cfg Config) (a *App, err error) {
 			return a, err
 		}
 	}
+	// The notices of 2008–2024, for migrated cases and past statistics; a
+	// data directory that has one of those years keeps its own.
+	if past, err := cal.WithPastYears(); err == nil {
+		cal = past
+	} else {
+		log.Warn("legal calendar: the built-in past years are left out", "err", err)
+	}
 	// A year without a notice is counted provisionally and recounted when
 	// its notice is loaded into the database, by any process (M21).
 	if cal, err = calendar.NewLive(ctx, cal.Provisional(), a.store); err != nil {

@@ -78,7 +78,7 @@ type fileHoliday struct {
 	To   Date   `yaml:"to"`
 }
 
-//go:embed data/*.yaml data/regional/*.yaml
+//go:embed data/*.yaml data/regional/*.yaml data/past/*.yaml
 var embedded embed.FS
 
 // embeddedFiles returns the data files compiled into the package, in name order.
