@@ -138,8 +138,12 @@ func (db *DB) StartBenefit(ctx context.Context, caseID, from, day string) (Benef
 	if b.Status == BenefitAssessed {
 		// The members go on the roster in the same transaction that starts
 		// payment: a member another case is paid for refuses it all.
+		members := b.Members
+		if len(members) == 0 {
+			members = []string{b.HolderID}
+		}
 		err = db.inTx(ctx, func(tx runner) error {
-			for _, id := range b.Members {
+			for _, id := range members {
 				res, err := tx.exec(ctx, `INSERT INTO benefit_members (benefit, id_number, case_id) VALUES (?, ?, ?)
 ON CONFLICT (benefit, id_number) DO NOTHING`, b.Benefit, id, caseID)
 				if err != nil {
