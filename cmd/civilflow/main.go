@@ -40,6 +40,7 @@ Usage:
   civilflow deadline --from 2026-01-16 --days 30 [--working-days | --months]
   civilflow audit verify [--data-dir ./data] [--checkpoints FILE] [--json]
   civilflow user add --username U --name N --subject S [--role admin:000000 ...] [--password-file F] [--data-dir ./data]
+  civilflow user passwd --username U [--password-file F] [--data-dir ./data]
   civilflow trial crash  [--binary PATH] [--kills 3] [--couples 20] [--timeout 5m] [--seed N] [--keep] [--json]
 
 Run "civilflow COMMAND -h" for the flags of a command.
