@@ -13,7 +13,7 @@ CREATE TABLE calendar_files (
 
 -- Loaded notices have an audit chain of their own (store.CalendarChain),
 -- like the staff directory's entries: no case row stands behind it.
-DROP TRIGGER audit_entries_need_case;
+DROP TRIGGER IF EXISTS audit_entries_need_case;
 CREATE TRIGGER audit_entries_need_case BEFORE INSERT ON audit_entries
 WHEN substr(NEW.case_id, 1, 6) <> 'staff:' AND substr(NEW.case_id, 1, 9) <> 'calendar:'
      AND NOT EXISTS (SELECT 1 FROM cases WHERE id = NEW.case_id)
