@@ -171,9 +171,12 @@ func TestD3RebuildKeepsTheChain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Everything but 0016: the cases table the code writes is the current one.
+	// Everything but 0016 and the later migrations that rewrite its
+	// trigger (they need it to exist): the cases table the code writes is
+	// the current one.
 	before, err := subFS(sqliteMigrations, slices.DeleteFunc(slices.Clone(names), func(n string) bool {
-		return strings.HasPrefix(path.Base(n), "0016_")
+		body, _ := fs.ReadFile(sqliteMigrations, n)
+		return strings.HasPrefix(path.Base(n), "0016_") || strings.Contains(string(body), "DROP TRIGGER audit_entries_need_case")
 	})...)
 	if err != nil {
 		t.Fatal(err)
