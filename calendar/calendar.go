@@ -12,9 +12,13 @@
 //
 // Holidays and make-up days come from the State Council's yearly notices and
 // are kept as versioned YAML data (data/*.yaml, embedded), which operators can
-// extend with further files (LoadDir). A question about a year without data
-// fails with ErrYearNotCovered instead of guessing that only weekends are rest
-// days. A Calendar is immutable and safe for concurrent use.
+// extend with further files (LoadDir, and at run time NewLive). A question
+// about a year without data fails with ErrYearNotCovered instead of guessing
+// that only weekends are rest days, unless the calendar counts such years
+// provisionally (Provisional: the statutory holidays alone, every count marked
+// provisional with the reason). Regions add their own days off
+// (ForDivision). A Calendar is immutable and safe for concurrent use; a live
+// one answers each call from its newest immutable snapshot.
 package calendar
 
 import (

@@ -209,3 +209,20 @@ func TestM21LiveCalendarTakesALoadedYear(t *testing.T) {
 		t.Error("the last good calendar must stay in use")
 	}
 }
+
+// TestM21CoverageWarningWhenProvisional: a calendar that counts provisionally
+// still warns before its data ends, and says periods are provisional rather
+// than pending.
+func TestM21CoverageWarningWhenProvisional(t *testing.T) {
+	cal := Default().Provisional()
+	w := cal.CoverageWarning(Date{2026, 12, 2}, CoverageWarnDays)
+	if !strings.Contains(w, "provisionally") || !strings.Contains(w, "2027") || strings.Contains(w, "pending") {
+		t.Errorf("warning %q", w)
+	}
+	if w := cal.CoverageWarning(Date{2026, 3, 1}, CoverageWarnDays); w != "" {
+		t.Errorf("no warning expected in March, got %q", w)
+	}
+	if w := cal.CoverageWarning(Date{2027, 1, 5}, CoverageWarnDays); !strings.Contains(w, "today's year") {
+		t.Errorf("in 2027: %q", w)
+	}
+}
