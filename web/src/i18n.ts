@@ -19,7 +19,23 @@ const zh = {
     agreement: '离婚协议', willToDivorce: '双方自愿离婚', children: '子女抚养', property: '财产处理', debts: '债务处理',
     fullCivilCapacity: '双方均具有完全民事行为能力', household: '家庭成员', income: '收入', assets: '财产',
     address: '地址', phone: '联系电话', reason: '事由', amount: '金额',
+    ableToRaise: '有抚养、教育和保护被收养人的能力', adopted: '被收养人', adopterChildren: '收养人子女数', applicantGovernment: '申请政府',
+    areaKm2: '面积（平方公里）', birth: '出生', birthDate: '出生日期', birthParentIdNumber: '生父母身份号码', boundaries: '界线',
+    category: '类别', cause: '原因', charity: '慈善组织', child: '子女', collateralRelative: '三代以内旁系同辈血亲',
+    consent: '同意', consented: '已同意', consents: '同意意见', dataCheck: '信息核对', description: '说明', disabled: '残疾',
+    division: '行政区划', document: '文件', domicile: '住所', extraHomes: '其他住房', field: '业务范围（领域）',
+    financialAssets: '金融资产', fundraising: '公开募捐', funds: '资金', hardship: '困难情形', hukouDivision: '户籍所在地',
+    inWelfareInstitution: '在社会福利机构', individuals: '个人会员', irregularIncome: '不固定收入', legalRepresentative: '法定代表人',
+    legalRepresentativeAbroad: '法定代表人在境外', marriageCertificateNumber: '结婚证字号', members: '成员', monthlyIncome: '月收入',
+    newName: '新名称', noAdverseRecord: '无不利于被收养人成长的违法犯罪记录', noDisqualifyingDisease: '未患有在医学上认为不应当收养子女的疾病',
+    nonProfit: '非营利', occurredOn: '发生日期', organization: '组织', otherParentAbsent: '另一方下落不明', otherParentProof: '另一方情况证明',
+    overseasChinese: '华侨', paidInCash: '现金支付', parentsLackCapacity: '生父母无力抚养', placement: '安置', placer: '送养人',
+    plan: '方案', population: '人口', position: '职务', purposes: '宗旨', relation: '关系', requestedAmount: '申请金额',
+    residencePermitDivision: '居住证所在地', scope: '业务范围', seat: '驻地', sex: '性别', socialSecurityCard: '社会保障卡',
+    sponsoringUnit: '业务主管单位', staffRelation: '与经办人员的关系', staffRelative: '经办人员近亲属', subordination: '隶属关系',
+    supportersConsent: '抚养人同意', units: '单位会员', vehicles: '机动车辆',
   },
+
   case: {
     id: '办件编号', procedure: '事项', stage: '当前环节', status: '状态', office: '办理机关', due: '办理时限',
     daysLeft: '剩余 {n} 个工作日', overdue: '已超期 {n} 个工作日', suspended: '暂停计时', suspendedBecause: '暂停原因',
@@ -71,7 +87,8 @@ const zh = {
 
 type Messages = typeof zh
 
-const en: Messages = {
+// English field labels the glossary names; the rest fall back to the property's own name.
+const en: Omit<Messages, 'field'> & { field: Partial<Messages['field']> } = {
   app: { title: 'Civil affairs approvals', lang: '中文', signout: 'Sign out' },
   nav: {
     portal: 'My applications', 'portal-new': 'Apply', work: 'Workbench', todo: 'To do', done: 'Done', copied: 'Copied to me',
