@@ -114,8 +114,9 @@ func registerSession(api huma.API, d *Deps) {
 			"the staff directory no longer lists the person as active. Roles are never part of the account: they " +
 			"are read from the staff directory on every request. An unknown username and a wrong password get the " +
 			"same 401; after 5 failures in a row the account is locked for 30 seconds, doubling with each further " +
-			"failure up to 15 minutes, answered 429 with Retry-After.",
-		Errors:      []int{http.StatusUnauthorized, http.StatusUnprocessableEntity, http.StatusTooManyRequests},
+			"failure up to 15 minutes, answered 429 with Retry-After. A request a browser marks as coming from another " +
+			"site (Sec-Fetch-Site: cross-site) is refused with 403.",
+		Errors:      []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusUnprocessableEntity, http.StatusTooManyRequests},
 		Middlewares: huma.Middlewares{refuseCrossSite(api)},
 	}, d.signIn)
 
