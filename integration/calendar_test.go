@@ -78,3 +78,72 @@ func TestM21CalendarProvisionalThenLoadedNotice(t *testing.T) {
 		t.Fatalf("list %+v", list)
 	}
 }
+
+// TestM21DivorceAcceptedTodayShowsItsEndProvisionally: a divorce accepted
+// at the counter today gets a cooling-off end date at once (民法典第一千零七十七条,
+// 第二百零一条、第二百零三条), the one the calculator gives. While its last day lies
+// in a year without a loaded notice (from 2026-12-02 every 30-day period
+// does), the spouses see it marked provisional with the reason, in the case
+// and its timing, and the deadline watch lists the case among those with
+// provisional dates.
+func TestM21DivorceAcceptedTodayShowsItsEndProvisionally(t *testing.T) {
+	c := &clock{}
+	a := startOwn(t, t.TempDir(), c, func(cfg *app.Config) { cfg.CalendarDir = "" })
+	e := &env{t: t, app: a, clock: c}
+	reg := e.token("it-m21-reg", "卫登记", "registrar:"+beijingChaoyang)
+	couple := e.married(beijingChaoyang, reg)
+	st := e.counterDivorce(couple, beijingChaoyang)
+	var view struct {
+		Stage     string `json:"stage"`
+		Deadlines []struct {
+			From        string `json:"from"`
+			LastDay     string `json:"lastDay"`
+			Provisional string `json:"provisional"`
+		} `json:"deadlines"`
+		Timing struct {
+			DueDate            string `json:"dueDate"`
+			DueDateProvisional string `json:"dueDateProvisional"`
+			Limits             []struct {
+				Provisional string `json:"provisional"`
+			} `json:"limits"`
+		} `json:"timing"`
+	}
+	e.do(http.MethodGet, "/v1/cases/"+st.CaseID, couple.womanTok, nil).expect(t, http.StatusOK).decode(t, &view)
+	if view.Stage != "cooling-off" || len(view.Deadlines) != 1 || view.Deadlines[0].LastDay == "" {
+		t.Fatalf("case %+v", view)
+	}
+	d := view.Deadlines[0]
+	var calc deadlineAnswer
+	e.do(http.MethodGet, "/v1/calendar/deadline?from="+d.From+"&days=30", couple.womanTok, nil).expect(t, http.StatusOK).decode(t, &calc)
+	if calc.LastDay != d.LastDay || calc.Provisional != (d.Provisional != "") {
+		t.Fatalf("case %+v, calculator %+v", d, calc)
+	}
+	// The built-in notices end with 2026; a last day after it is provisional.
+	provisional := d.LastDay > "2026-12-31"
+	if (d.Provisional != "") != provisional || (view.Timing.DueDateProvisional != "") != provisional ||
+		len(view.Timing.Limits) != 1 || (view.Timing.Limits[0].Provisional != "") != provisional {
+		t.Fatalf("last day %s: provisional %q, timing %+v", d.LastDay, d.Provisional, view.Timing)
+	}
+	t.Logf("accepted %s: cooling-off ends %s (provisional: %v)", d.From, d.LastDay, provisional)
+	if !provisional {
+		return
+	}
+	if !strings.Contains(d.Provisional, d.LastDay[:4]) || view.Timing.DueDate != d.LastDay {
+		t.Fatalf("reason %q, due %s", d.Provisional, view.Timing.DueDate)
+	}
+	sup := e.token("it-m21-sup", "卫监察", "supervisor:110000")
+	var watch struct {
+		ProvisionalTotal int `json:"provisionalTotal"`
+		ProvisionalCases []struct {
+			ID string `json:"id"`
+		} `json:"provisionalCases"`
+	}
+	e.do(http.MethodGet, "/v1/supervision/deadlines?within=60", sup, nil).expect(t, http.StatusOK).decode(t, &watch)
+	listed := false
+	for _, it := range watch.ProvisionalCases {
+		listed = listed || it.ID == st.CaseID
+	}
+	if watch.ProvisionalTotal < 1 || !listed {
+		t.Fatalf("deadline watch %+v", watch)
+	}
+}
