@@ -146,4 +146,10 @@ func TestM21DivorceAcceptedTodayShowsItsEndProvisionally(t *testing.T) {
 	if watch.ProvisionalTotal < 1 || !listed {
 		t.Fatalf("deadline watch %+v", watch)
 	}
+	if *recordHistories {
+		// A real run of the provisional count and its daily recount timer,
+		// ended by a withdrawal, for the replay test.
+		e.withdrawInPerson(st.CaseID, reg).expect(t, http.StatusOK)
+		e.saveHistory(st.CaseID, "divorce-v3-provisional-withdrawn.json")
+	}
 }
