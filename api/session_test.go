@@ -360,3 +360,37 @@ func TestSignInRefusedFromAnotherSite(t *testing.T) {
 		t.Errorf("same-origin sign-in: %d %s", a.status, a.body)
 	}
 }
+
+func TestSessionCookieSecureUnderHTTPS(t *testing.T) {
+	d := &Deps{PublicURL: "https://civilflow.example.gov.cn"}
+	if c := d.sessionCookie("t", 60); !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode {
+		t.Fatalf("cookie under https: %+v", c)
+	}
+	if c := (&Deps{PublicURL: "http://127.0.0.1:8080"}).sessionCookie("t", 60); c.Secure {
+		t.Fatalf("cookie under http is Secure, which a browser would never send back: %+v", c)
+	}
+}
+
+func TestOIDCStateCookieCannotBeForged(t *testing.T) {
+	d := &Deps{JWTKey: []byte(strings.Repeat("k", 32))}
+	now := time.Now()
+	sealed := d.sealState(oidcState{State: "s", Nonce: "n", Verifier: "v", Expires: now.Add(time.Minute).Unix()})
+	if st, err := d.openState(sealed, now); err != nil || st.Verifier != "v" {
+		t.Fatalf("open: %+v %v", st, err)
+	}
+	body, mac, _ := strings.Cut(sealed, ".")
+	forged := d.sealState(oidcState{State: "attacker", Expires: now.Add(time.Minute).Unix()})
+	fbody, _, _ := strings.Cut(forged, ".")
+	for name, v := range map[string]string{
+		"other body, old signature": fbody + "." + mac,
+		"no signature":              body,
+		"other key":                 (&Deps{JWTKey: []byte(strings.Repeat("x", 32))}).sealState(oidcState{State: "s", Expires: now.Add(time.Minute).Unix()}),
+	} {
+		if _, err := d.openState(v, now); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if _, err := d.openState(sealed, now.Add(2*time.Minute)); err == nil {
+		t.Error("an expired state cookie was accepted")
+	}
+}
