@@ -55,6 +55,7 @@ var systemActions = map[string]procedures.Text{
 	"clock-suspend":     {Zh: "暂停计时", En: "Time limit suspended"},
 	"clock-resume":      {Zh: "恢复计时", En: "Time limit resumed"},
 	"extend":            {Zh: "延长期限", En: "Time limit extended"},
+	"recount":           {Zh: "期限重新计算（节假日安排公布）", En: "Time limit recounted (holiday notice loaded)"},
 }
 
 var documentLabels = map[string]procedures.Text{
