@@ -23,13 +23,13 @@ import (
 
 // sessionEnv is the whole handler on a real store, served over loopback.
 type sessionEnv struct {
-	t   *testing.T
+	t   testing.TB
 	db  *store.DB
 	srv *httptest.Server
 	d   *Deps
 }
 
-func newSessionEnv(t *testing.T) *sessionEnv {
+func newSessionEnv(t testing.TB) *sessionEnv {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "civilflow.db"))
@@ -392,5 +392,22 @@ func TestOIDCStateCookieCannotBeForged(t *testing.T) {
 	}
 	if _, err := d.openState(sealed, now.Add(2*time.Minute)); err == nil {
 		t.Error("an expired state cookie was accepted")
+	}
+}
+
+// BenchmarkSessionRequest measures what authenticating by the session
+// cookie costs per request (session and directory look-ups included).
+func BenchmarkSessionRequest(b *testing.B) {
+	e := newSessionEnv(b)
+	e.account("bench", "reg-bench", "correct horse battery")
+	cookie, _, a := e.signIn("bench", "correct horse battery")
+	if a.status != http.StatusOK {
+		b.Fatalf("sign-in %d", a.status)
+	}
+	e.d.limiters = newLimiters(Limits{RequestsPerSecond: 1e9, RequestBurst: 1e9}.withDefaults())
+	for b.Loop() {
+		if a := e.call(http.MethodGet, "/v1/session", "", "Cookie", cookie); a.status != http.StatusOK {
+			b.Fatalf("status %d", a.status)
+		}
 	}
 }
