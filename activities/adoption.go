@@ -50,9 +50,14 @@ type adoptionForm struct {
 		Consents             bool   `json:"consents"`
 	} `json:"child"`
 	Placement struct {
-		Placer   string `json:"placer"`
-		Name     string `json:"name"`
-		Consents bool   `json:"consents"`
+		Placer              string `json:"placer"`
+		Name                string `json:"name"`
+		Consents            bool   `json:"consents"`
+		OtherParentAbsent   string `json:"otherParentAbsent"`
+		OtherParentProof    string `json:"otherParentProof"`
+		SupportersConsent   bool   `json:"supportersConsent"`
+		ParentsLackCapacity bool   `json:"parentsLackCapacity"`
+		BirthParentIDNumber string `json:"birthParentIdNumber"`
 	} `json:"placement"`
 }
 
@@ -67,6 +72,9 @@ func init() {
 		"child-adoptable":           {basis: "民法典第一千零九十三条", run: checkChildAdoptable},
 		"child-consent":             {basis: "民法典第一千一百零四条", run: checkChildConsent},
 		"placement-consent":         {basis: "民法典第一千零九十四条至第一千零九十七条、第一千一百零三条、第一千一百零四条", run: checkPlacementConsent},
+		"placer-fits-category":      {basis: "民法典第一千零九十四条至第一千零九十七条；中国公民收养子女登记办法第七条", run: checkPlacerFitsCategory},
+		"stepparent-married-to-birth-parent": {basis: "民法典第一千一百零三条；中国公民收养子女登记办法第六条第三款",
+			run: checkStepparentMarriedToBirthParent},
 		// Routing checks: a "failure" chooses the other path, it refuses nothing.
 		"birth-parents-known": {basis: "民法典第一千一百零五条第二款；中国公民收养子女登记办法第八条第二款", run: checkBirthParentsKnown},
 		"assessment-required": {basis: "民法典第一千一百零五条第五款；收养评估办法（试行）第二条", run: checkAssessmentRequired},
@@ -343,6 +351,91 @@ func checkPlacementConsent(_ context.Context, e *checkEnv) ([]procedures.Text, e
 		})
 	}
 	return out, nil
+}
+
+// Placers (送养人) of 民法典第一千零九十四条.
+const (
+	PlacerGuardian           = "guardian"
+	PlacerWelfareInstitution = "welfare-institution"
+	PlacerBirthParents       = "birth-parents"
+	PlacerBirthParent        = "birth-parent"
+)
+
+// checkPlacerFitsCategory: who may place which child. An orphan is placed
+// by the guardian, with the consent of those who must support the child
+// (民法典第一千零九十六条), or by the welfare institution; a child whose
+// parents cannot be found by the institution (第一千零九十四条第（二）项);
+// a child of parents in difficulty by both parents together, by one alone
+// only when the other is unknown, cannot be found or has died, with the
+// proof (第一千零九十七条; 登记办法第七条), or by the guardian when both
+// parents lack capacity and may seriously endanger the child (第一千零九十五
+// 条). A stepchild is placed by the birth parent (第一千一百零三条, checked by
+// placement-consent).
+func checkPlacerFitsCategory(_ context.Context, e *checkEnv) ([]procedures.Text, error) {
+	f, err := e.adoption()
+	if err != nil {
+		return nil, err
+	}
+	p := f.Placement
+	wrong := func(zh, en string) []procedures.Text {
+		return []procedures.Text{{Zh: zh, En: en}}
+	}
+	switch f.Child.Category {
+	case ChildOrphan:
+		switch {
+		case p.Placer == PlacerGuardian && !p.SupportersConsent:
+			return wrong("监护人送养孤儿，应当征得有抚养义务的人同意", "a guardian placing an orphan needs the consent of those with a duty to support the child"), nil
+		case p.Placer != PlacerGuardian && p.Placer != PlacerWelfareInstitution:
+			return wrong("孤儿由其监护人或者儿童福利机构送养", "an orphan is placed by the guardian or a welfare institution"), nil
+		}
+	case ChildParentsNotFound:
+		if p.Placer != PlacerWelfareInstitution {
+			return wrong("查找不到生父母的未成年人由儿童福利机构送养", "a child whose parents cannot be found is placed by a welfare institution"), nil
+		}
+	case ChildParentsInDifficulty:
+		switch p.Placer {
+		case PlacerBirthParents:
+		case PlacerBirthParent:
+			if p.OtherParentAbsent == "" || strings.TrimSpace(p.OtherParentProof) == "" {
+				return wrong("生父母应当双方共同送养；一方单方送养的，应当说明另一方不明、查找不到或者死亡，并提交证明",
+					"birth parents place together; one alone must state that the other is unknown, cannot be found or has died, and show the proof"), nil
+			}
+		case PlacerGuardian:
+			if !p.ParentsLackCapacity {
+				return wrong("父母均不具备完全民事行为能力且可能严重危害未成年人的，监护人方可送养",
+					"a guardian places a child of living parents only when both lack full civil capacity and may seriously endanger the child"), nil
+			}
+		default:
+			return wrong("有特殊困难无力抚养子女的，由生父母送养", "a child of parents in difficulty is placed by the birth parents"), nil
+		}
+	}
+	return nil, nil
+}
+
+// checkStepparentMarriedToBirthParent: a stepparent is the spouse of the
+// child's birth parent (民法典第一千一百零三条), shown by the marriage
+// (登记办法第六条第三款): the registry must hold that marriage.
+func checkStepparentMarriedToBirthParent(ctx context.Context, e *checkEnv) ([]procedures.Text, error) {
+	f, err := e.adoption()
+	if err != nil || !f.stepchild() || len(e.persons) != 1 {
+		return nil, err
+	}
+	parent := strings.ToUpper(f.Placement.BirthParentIDNumber)
+	if parent == "" {
+		return []procedures.Text{{Zh: "收养继子女，应当写明与收养人结婚的生父或者生母的公民身份号码",
+			En: "a stepchild's adoption names the birth parent married to the adopter (placement.birthParentIdNumber)"}}, nil
+	}
+	m, err := e.registry().ActiveMarriageBetween(ctx, e.persons[0].Number, parent)
+	if err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return []procedures.Text{{
+			Zh: fmt.Sprintf("婚姻登记信息中%s与送养的生父母一方没有现存婚姻，不是继父母", e.name(0)),
+			En: fmt.Sprintf("the registry shows no current marriage of %s with the placing birth parent, so no stepparent", e.name(0)),
+		}}, nil
+	}
+	return nil, nil
 }
 
 func checkBirthParentsKnown(_ context.Context, e *checkEnv) ([]procedures.Text, error) {

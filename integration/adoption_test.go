@@ -56,7 +56,7 @@ func adoptionBody(adopters ...adopter) map[string]any {
 		"adopterChildren": map[string]any{"birth": 0, "adopted": 0},
 		"declaration":     map[string]any{"ableToRaise": true, "noDisqualifyingDisease": true, "noAdverseRecord": true},
 		"child":           map[string]any{"name": "小明", "sex": "male", "birthDate": "2020-05-01", "category": "parents-in-difficulty"},
-		"placement":       map[string]any{"placer": "birth-parents", "name": "王某、刘某", "consents": true},
+		"placement":       map[string]any{"placer": "birth-parents", "name": "王某、刘某", "consents": true, "division": haidian},
 	}}
 }
 
@@ -197,7 +197,7 @@ func TestAdoptionRefusedWithEveryReason(t *testing.T) {
 			b := adoptionBody(m, w)
 			formPart(b, "adopterChildren")["birth"] = 2
 			formPart(b, "child")["category"] = "orphan"
-			formPart(b, "placement")["placer"] = "guardian"
+			formPart(b, "placement")["placer"], formPart(b, "placement")["supportersConsent"] = "guardian", true
 			return m, b
 		}, nil, 0},
 		{"declarations missing", func(e *env) (adopter, map[string]any) {
@@ -289,7 +289,7 @@ func TestStepparentAdoptionSkipsAssessment(t *testing.T) {
 	c := formPart(body, "child")
 	c["category"], c["birthDate"] = "stepchild", "2016-01-01"
 	p := formPart(body, "placement")
-	p["placer"], p["name"] = "birth-parent", woman.name
+	p["placer"], p["name"], p["birthParentIdNumber"] = "birth-parent", woman.name, woman.id
 	st := e.do(http.MethodPost, "/v1/cases", man.tok, body).expect(t, http.StatusCreated).state(t)
 	if st.Outcome != procedures.OutcomeRefused || !slices.Equal(reasonChecks(st), []string{"child-consent"}) {
 		t.Fatalf("without the child's consent: %s %+v", st.Outcome, st.Reasons)
@@ -310,29 +310,37 @@ func TestStepparentAdoptionSkipsAssessment(t *testing.T) {
 	}
 }
 
-// TestAdoptionAnnouncementEndsUnclaimed: received 75 days ago, the 60-day
-// announcement for a foundling has run (even with a holiday extension)
-// with nobody claiming her, so the
-// case goes on to the assessment by the timer alone.
-func TestAdoptionAnnouncementEndsUnclaimed(t *testing.T) {
+// publishAnnouncement records, through the API, that the announcement
+// seeking a foundling's parents was published today.
+func (e *env) publishAnnouncement(caseID, registrarTok string) response {
+	return e.do(http.MethodPost, "/v1/cases/"+caseID+"/actions", registrarTok, map[string]any{
+		"action": "announcement-published", "attachments": []map[string]string{{"title": "寻亲公告", "reference": "doc://announcement/" + caseID}}})
+}
+
+// TestM7AnnouncementCountsFromPublicationThroughTheAPI: received 75 days
+// ago, the case waited for the announcement to appear; the 60 days run
+// from the day it was published (自公告之日起, 登记办法第八条第二款), not
+// from receipt, so the period runs now. (The timer ending the announcement
+// is tested with time skipping in the workflows package.)
+func TestM7AnnouncementCountsFromPublicationThroughTheAPI(t *testing.T) {
 	e := sharedEnv(t)
+	s := e.adoptionStaff("m7")
 	man, woman := e.spouses("19830101", "19850101")
 	received := e.clock.Now().In(workflows.ChinaTime).AddDate(0, 0, -75).Format(time.DateOnly)
 	e.clock.receivedOn(t, received)
 	st := e.do(http.MethodPost, "/v1/cases", man.tok, foundling(adoptionBody(man, woman))).expect(t, http.StatusCreated).state(t)
-	st = e.waitFor(st.CaseID, man.tok, func(s workflows.CaseState) bool { return s.Stage == "assessment-arrangement" })
-	if len(st.Deadlines) != 1 || st.Deadlines[0].Name != "announcement" || st.Deadlines[0].Active {
-		t.Fatalf("deadlines %+v", st.Deadlines)
+	if st.Stage != "awaiting-publication" || len(st.Deadlines) != 0 {
+		t.Fatalf("after submission: %s %+v", st.Stage, st.Deadlines)
 	}
-	if want := e.periodEnd(man.tok, received, 60, "calendar-days"); st.Deadlines[0].From != received || st.Deadlines[0].LastDay != want {
-		t.Fatalf("announcement %+v, want %s to %s", st.Deadlines[0], received, want)
+	e.act(st.CaseID, s.reg.tok, "announcement-published", "").expect(t, http.StatusConflict) // the announcement itself is attached
+	st = e.publishAnnouncement(st.CaseID, s.reg.tok).expect(t, http.StatusOK).state(t)
+	today := chinaDate(time.Now())
+	if want := e.periodEnd(man.tok, today, 60, "calendar-days"); st.Stage != "announcement" || len(st.Deadlines) != 1 ||
+		st.Deadlines[0].From != today || st.Deadlines[0].LastDay != want || !st.Deadlines[0].Active {
+		t.Fatalf("announcement %s %+v, want %s to %s", st.Stage, st.Deadlines, today, want)
 	}
-	var expired bool
-	for _, ev := range st.Timeline {
-		expired = expired || ev.Action == "expire:announcement" && ev.Actor == workflows.SystemActor && ev.StageTo == "assessment-route"
-	}
-	if !expired || clockNamed(st, "review").Status != workflows.ClockSuspended {
-		t.Fatalf("timeline %+v clocks %+v", st.Timeline, st.Clocks)
+	if clockNamed(st, "review").Status != workflows.ClockSuspended {
+		t.Fatalf("clocks %+v", st.Clocks)
 	}
 }
 
@@ -346,6 +354,7 @@ func TestAdoptionAnnouncementInterrupted(t *testing.T) {
 		e.t.Helper()
 		man, woman := e.spouses("19830101", "19850101")
 		st := e.do(http.MethodPost, "/v1/cases", woman.tok, foundling(adoptionBody(man, woman))).expect(e.t, http.StatusCreated).state(e.t)
+		st = e.publishAnnouncement(st.CaseID, s.reg.tok).expect(e.t, http.StatusOK).state(e.t)
 		if st.Stage != "announcement" || len(st.Deadlines) != 1 || st.Deadlines[0].From != chinaDate(st.ReceivedAt) {
 			e.t.Fatalf("after submission: %s %+v", st.Stage, st.Deadlines)
 		}

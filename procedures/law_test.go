@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	for _, c := range []string{"marriage-registration-office", "adoption-registration-office", "declaration-content", "declaration-signature", "submitted-at-office"} {
+	for _, c := range []string{"marriage-registration-office", "adoption-registration-office", "declaration-content", "declaration-signature", "submitted-at-office", "placer-fits-category", "stepparent-married-to-birth-parent"} {
 		if !slices.Contains(testCatalog.Checks, c) {
 			testCatalog.Checks = append(testCatalog.Checks, c)
 		}
@@ -69,6 +69,32 @@ func TestS4EveryDecisionRecordsALegalBasis(t *testing.T) {
 					t.Errorf("%s: stage %s action %s decides without a legal basis", filepath.Base(f), s.ID, a.ID)
 				}
 			}
+		}
+	}
+}
+
+// TestN12AdoptionNumbersBindEveryLocality: the Civil Code's adoption
+// numbers are national too; a province may not let adopters of 25 adopt
+// (民法典第一千零九十八条第（五）项) or ask a child's consent only from 10
+// (第一千一百零四条).
+func TestN12AdoptionNumbersBindEveryLocality(t *testing.T) {
+	raw, err := os.ReadFile("definitions/adoption-registration.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Parse(raw, testCatalog); err != nil {
+		t.Fatalf("the national definition must load: %v", err)
+	}
+	for _, c := range []struct{ from, to, want string }{
+		{"  adopterMinimumAge: 30 ", `  adopterMinimumAge: {default: 30, "440000": 25} `, `param "adopterMinimumAge" (440000): 25 is below the national floor 30`},
+		{"  childConsentAge: 8 ", `  childConsentAge: {default: 8, "310000": 10} `, `param "childConsentAge" (310000): 10 is above the national ceiling 8`},
+	} {
+		changed := bytes.Replace(raw, []byte(c.from), []byte(c.to), 1)
+		if bytes.Equal(changed, raw) {
+			t.Fatalf("no %q in the definition", c.from)
+		}
+		if _, err := Parse(changed, testCatalog); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v", c.to, err)
 		}
 	}
 }

@@ -46,7 +46,7 @@ const foundlingForm = `{"applicants":[{"name":"张伟","idNumber":"H"},{"name":"
  "adopterChildren":{"birth":0,"adopted":0},
  "declaration":{"ableToRaise":true,"noDisqualifyingDisease":true,"noAdverseRecord":true},
  "child":{"name":"小花","sex":"female","birthDate":"2025-06-01","category":"parents-not-found","inWelfareInstitution":true},
- "placement":{"placer":"welfare-institution","name":"北京市儿童福利院","consents":true}}`
+ "placement":{"placer":"welfare-institution","name":"北京市儿童福利院","consents":true,"division":"110105"}}`
 
 func adoptionInput(f *fixture, form string) workflows.CaseInput {
 	def := builtin(f.t, "adoption-registration")
@@ -55,6 +55,13 @@ func adoptionInput(f *fixture, form string) workflows.CaseInput {
 		Submitter: spouseA, Parties: []workflows.Party{{IDNumber: husband, Name: "张伟"}, {IDNumber: wife, Name: "李娜"}},
 		Form: json.RawMessage(fill(form)), ReceivedAt: f.env.Now(),
 	}
+}
+
+// publish records that the announcement seeking the birth parents is
+// published, with the newspaper page as the attachment.
+func (f *fixture) publish() *outcome {
+	return f.actReq(workflows.ActRequest{Action: "announcement-published", Actor: registrar,
+		Attachments: []workflows.Attachment{{Title: "寻亲公告", Reference: "doc://announcement/2026-017"}}})
 }
 
 func dayOf(t time.Time) string { return t.In(workflows.ChinaTime).Format(time.DateOnly) }
@@ -90,7 +97,8 @@ func TestAdoptionAnnouncementExcludedFromReviewLimit(t *testing.T) {
 	f.marry()
 	var announcing, arranging, reviewing workflows.CaseState
 	var early, foreign, agree1, agree2, register *outcome
-	f.at("2026-03-10", 11, func() {
+	f.at("2026-03-10", 11, func() { f.publish() })
+	f.at("2026-03-10", 12, func() {
 		announcing = f.state()
 		early = f.act("register", registrar, "")
 	})
@@ -186,7 +194,7 @@ const difficultyForm = `{"applicants":[{"name":"张伟","idNumber":"H"},{"name":
  "adopterChildren":{"birth":1,"adopted":0},
  "declaration":{"ableToRaise":true,"noDisqualifyingDisease":true,"noAdverseRecord":true},
  "child":{"name":"小明","sex":"male","birthDate":"2016-09-01","category":"parents-in-difficulty","consents":true},
- "placement":{"placer":"birth-parents","name":"王某、刘某","consents":true}}`
+ "placement":{"placer":"birth-parents","name":"王某、刘某","consents":true,"division":"110105"}}`
 
 // TestAdoptionThirdPartyAssessment: a contracted assessor must hand in its
 // report; an unfavourable one is sent back for a new assessment, and the
@@ -241,8 +249,8 @@ func TestAdoptionThirdPartyAssessment(t *testing.T) {
 			reports++
 		}
 	}
-	want := "eligibility announcement-route assessment-route assessment-arrangement third-party-assessment assessment-unfavourable " +
-		"assessment-arrangement third-party-assessment review issue-certificate registered"
+	want := "competence eligibility announcement-route assessment-route assessment-arrangement third-party-assessment assessment-unfavourable " +
+		"assessment-arrangement third-party-assessment review registration-check issue-certificate registered"
 	if got := strings.Join(path, " "); got != want {
 		t.Fatalf("path %s", got)
 	}
@@ -266,6 +274,7 @@ func TestAdoptionAnnouncementInterrupted(t *testing.T) {
 	f.marry()
 	var claimed, again, after workflows.CaseState
 	var noOpinion *outcome
+	f.at("2026-03-10", 11, func() { f.publish() })
 	f.at("2026-04-07", 10, func() {
 		noOpinion = f.act("parent-came-forward", registrar, "")
 		f.act("parent-came-forward", registrar, "一男子自称生父前来认领")
