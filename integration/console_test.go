@@ -244,7 +244,8 @@ func TestConsoleServedOffline(t *testing.T) {
 // TestOIDCSignIn signs in through a real OpenID provider in the process:
 // Authorization Code with PKCE (the provider checks the verifier), state
 // and nonce; the roles are the staff directory's, and a subject the
-// directory lists without a role is refused.
+// directory lists without a role is refused. The subject comes from the
+// claim configured (--oidc-subject-claim).
 func TestOIDCSignIn(t *testing.T) {
 	m, err := mockoidc.Run()
 	if err != nil {
@@ -255,7 +256,9 @@ func TestOIDCSignIn(t *testing.T) {
 	dir := t.TempDir()
 	c := &clock{}
 	a := startOwn(t, dir, c, func(ac *app.Config) {
-		ac.OIDC = api.OIDCConfig{Issuer: m.Issuer(), ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret}
+		// The subject is taken from the claim configured, not from sub.
+		ac.OIDC = api.OIDCConfig{Issuer: m.Issuer(), ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
+			SubjectClaim: "preferred_username"}
 	})
 	e := &env{t: t, app: a, clock: c, dataDir: dir}
 	ctx := context.Background()
@@ -272,7 +275,7 @@ func TestOIDCSignIn(t *testing.T) {
 		t.Fatalf("providers %+v", prov)
 	}
 
-	m.QueueUser(&mockoidc.MockUser{Subject: "oidc-reg-1", PreferredUsername: "wang", Groups: []string{"admin:000000"}})
+	m.QueueUser(&mockoidc.MockUser{Subject: "opaque-7f3a", PreferredUsername: "oidc-reg-1", Groups: []string{"admin:000000"}})
 	b := oidcFlow(t, e)
 	var info api.SessionInfo
 	e.do(http.MethodGet, "/v1/session", "", nil, b.headers(false)...).expect(t, http.StatusOK).decode(t, &info)
@@ -287,7 +290,7 @@ func TestOIDCSignIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.do(http.MethodGet, "/v1/session", "", nil, b.headers(false)...).expect(t, http.StatusUnauthorized)
-	m.QueueUser(&mockoidc.MockUser{Subject: "oidc-reg-1"})
+	m.QueueUser(&mockoidc.MockUser{Subject: "opaque-7f3a", PreferredUsername: "oidc-reg-1"})
 	if b := oidcFlowRefused(t, e); b != "" {
 		t.Fatalf("a removed staff member got a session through the provider")
 	}
