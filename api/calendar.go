@@ -55,12 +55,16 @@ func (d *Deps) today() calendar.Date {
 // view adds today's timing to a case state.
 func (d *Deps) view(st workflows.CaseState) CaseView {
 	v := CaseView{CaseState: st, Timing: Timing{Today: d.today().String(), Status: "none", Limits: []LimitTiming{}}}
+	var cal *calendar.Calendar
+	if d.Calendar != nil {
+		cal = d.Calendar.ForDivision(st.Office) // the region's own days off are not working days there
+	}
 	left := func(last string) *int {
 		day, err := calendar.ParseDate(last)
-		if err != nil || d.Calendar == nil {
+		if err != nil || cal == nil {
 			return nil
 		}
-		n, err := d.Calendar.WorkingDaysBetween(d.today(), day)
+		n, err := cal.WorkingDaysBetween(d.today(), day)
 		if err != nil {
 			return nil // a year without calendar data: the date stands, the count cannot
 		}
@@ -114,6 +118,8 @@ type DeadlineRequest struct {
 	From string `query:"from" required:"true" maxLength:"10" pattern:"^[0-9]{4}-[0-9]{2}-[0-9]{2}$" doc:"The triggering day; counting starts the next day" example:"2026-01-16"`
 	Days int    `query:"days" required:"true" minimum:"1" maximum:"3660" doc:"Length of the period" example:"30"`
 	Unit string `query:"unit" enum:"calendar-days,working-days,months" maxLength:"16" default:"calendar-days" doc:"calendar-days (Civil Code 201-203), working-days (Administrative Licensing Law 82) or months (Civil Code 202)"`
+	// Office counts with the regional days off of its region (M20).
+	Office string `query:"office" maxLength:"6" pattern:"^([0-9]{6})?$" doc:"Count as a case of this office does: with the days off of its region (e.g. 广西 壮族三月三) as well as the national ones" example:"450103"`
 }
 
 // DeadlineResponse is a counted period and the rule applied.
@@ -186,7 +192,7 @@ func registerCalendar(api huma.API, d *Deps) {
 		if err != nil {
 			return nil, huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{Location: "query.from", Message: "not a real date", Value: in.From})
 		}
-		dl, err := d.Calendar.Count(from, in.Days, calendar.Unit(in.Unit))
+		dl, err := d.Calendar.ForDivision(in.Office).Count(from, in.Days, calendar.Unit(in.Unit))
 		if errors.Is(err, calendar.ErrYearNotCovered) {
 			return nil, huma.Error422UnprocessableEntity("validation failed", &huma.ErrorDetail{Location: "query.days", Message: err.Error()})
 		}

@@ -153,3 +153,24 @@ func TestM21DivorceAcceptedTodayShowsItsEndProvisionally(t *testing.T) {
 		e.saveHistory(st.CaseID, "divorce-v3-provisional-withdrawn.json")
 	}
 }
+
+// TestM20CalculatorCountsGuangxiSanyuesan: the calculator counts as a case
+// of the office given: 30 working days from 2025-03-24 (行政许可法第八十二条)
+// end on 2025-05-08 nationally and on 2025-05-12 at 450103 (南宁), where
+// 壮族三月三 (2025-03-31, 04-01) are days off for everyone.
+func TestM20CalculatorCountsGuangxiSanyuesan(t *testing.T) {
+	e := sharedEnv(t)
+	tok := e.token("it-m20", "市民")
+	for office, want := range map[string]string{"": "2025-05-08", "110105": "2025-05-08", "450103": "2025-05-12"} {
+		var got deadlineAnswer
+		e.do(http.MethodGet, "/v1/calendar/deadline?from=2025-03-24&days=30&unit=working-days&office="+office, tok, nil).
+			expect(t, http.StatusOK).decode(t, &got)
+		if got.LastDay != want || strings.Contains(got.CalendarVersion, "gx-2025.v1") != (office == "450103") {
+			t.Errorf("office %q: %+v, want last day %s", office, got, want)
+		}
+	}
+	bad := e.do(http.MethodGet, "/v1/calendar/deadline?from=2025-03-24&days=30&office=4501", tok, nil).expect(t, http.StatusUnprocessableEntity)
+	if !strings.Contains(string(bad.body), "query.office") {
+		t.Errorf("bad office: %s", bad.body)
+	}
+}
