@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"civilflow/procedures"
 	"civilflow/store"
 	"civilflow/workflows"
 )
@@ -59,6 +60,12 @@ func notifications(in workflows.RecordInput) []store.Notification {
 		case strings.HasPrefix(e.Action, workflows.ActionRecount) && strings.Contains(e.Opinion, "moved"):
 			// A provisional last day the holiday notice moved (M21).
 			parties(e, "deadline-moved", "期限重新计算 time limit recounted: "+e.Opinion)
+		case strings.HasPrefix(e.Action, procedures.ExtendAction):
+			// The reason and the new last day (行政许可法第四十二条第一款).
+			parties(e, "extended", "期限延长 time limit extended: "+e.Opinion)
+		case strings.HasPrefix(e.Action, "clock-suspend:"):
+			// The time the office needs beyond the limit (第四十五条).
+			parties(e, "suspended", "期限中止 time limit stands still: "+e.Opinion)
 		case strings.HasPrefix(e.Action, "escalate:"):
 			add(e, "overdue", "", e.Role, e.Office, "已超期 overdue: "+e.Opinion)
 		case e.Action == workflows.ActionCopy:
@@ -67,6 +74,13 @@ func notifications(in workflows.RecordInput) []store.Notification {
 					add(e, "copied", r.Subject, "", "", "抄送 copied to you by "+e.ActorName)
 				}
 			}
+		}
+		// Staff sent the case to the applicants (a correction notice, 行政许可法
+		// 第三十二条第一款第（四）项): tell them what to do, in the staff's words.
+		if last && e.StageTo != "" && e.StageTo == st.Stage && st.Status == workflows.StatusOpen &&
+			st.StageKind == procedures.KindApplicant && e.Actor != workflows.SystemActor &&
+			!strings.HasPrefix(e.Action, "return:") && !isPartyOf(st, e.Actor) {
+			parties(e, "action-needed", "请办理 please act: "+st.StageTitle.Zh+"："+e.Opinion)
 		}
 		// The stage the case settled in waits for its role: tell the pool
 		// (or the holder) once, on the entry that moved it there.
@@ -98,4 +112,13 @@ func provisionalNote(st workflows.CaseState, clock string) string {
 		}
 	}
 	return ""
+}
+
+func isPartyOf(st workflows.CaseState, subject string) bool {
+	for _, p := range st.Parties {
+		if p.IDNumber == subject {
+			return true
+		}
+	}
+	return false
 }
