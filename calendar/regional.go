@@ -8,8 +8,9 @@ import (
 )
 
 // region is the days off one division adds to the national calendar: the
-// holidays that 全国年节及纪念日放假办法 leaves to the governments of ethnic
-// autonomous areas (e.g. 广西"三月三"), from their yearly notices.
+// holidays that 全国年节及纪念日放假办法第四条 leaves to the local governments
+// of areas where ethnic minorities live (e.g. 广西"三月三"), from their
+// yearly notices.
 type region struct {
 	code     string
 	prefix   string // the code without trailing "00" pairs: 450000 → 45
