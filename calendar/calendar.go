@@ -178,6 +178,9 @@ func (c *Calendar) Day(d Date) (DayInfo, error) {
 	if info.Holiday == "" {
 		info.Holiday = c.regionalHoliday(d)
 	}
+	// A region may also make a weekend day a working day for its own
+	// days off (广西 2017: 4月8日（星期六）上班).
+	info.MakeUp = info.MakeUp || c.regionalMakeUp(d)
 	info.Working = info.Holiday == "" && (!info.Weekend || info.MakeUp)
 	return info, nil
 }

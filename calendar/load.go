@@ -286,9 +286,6 @@ func parseFile(f File) (fileDoc, []*yearData, []string) {
 		}
 		seenYear[y] = true
 		yd, yf := validateYear(fy)
-		if doc.Region != "" && len(fy.MakeUp) > 0 {
-			yf = append(yf, "a regional file lists its own days off only; make-up working days are the national notice's")
-		}
 		for _, s := range yf {
 			fault("year %d: %s", y, s)
 		}

@@ -150,9 +150,9 @@ func TestM20GuangxiSanyuesanCountsAsRestDay(t *testing.T) {
 }
 
 func TestRegionalFileRules(t *testing.T) {
-	_, err := New(File{Name: "r.yaml", Data: []byte("version: r.v1\nregion: \"45\"\nyears:\n  - year: 2025\n    notice: n\n    makeup_workdays: [2025-03-29]\n")})
-	if err == nil || !strings.Contains(err.Error(), "six-digit") || !strings.Contains(err.Error(), "make-up") {
-		t.Errorf("want the bad region and the make-up day refused, got %v", err)
+	_, err := New(File{Name: "r.yaml", Data: []byte("version: r.v1\nregion: \"45\"\nyears:\n  - year: 2025\n    notice: n\n    makeup_workdays: [2025-03-27]\n")})
+	if err == nil || !strings.Contains(err.Error(), "six-digit") || !strings.Contains(err.Error(), "make-up working day 2025-03-27 is a Thursday") {
+		t.Errorf("want the bad region and the weekday make-up day refused, got %v", err)
 	}
 }
 
@@ -224,5 +224,32 @@ func TestM21CoverageWarningWhenProvisional(t *testing.T) {
 	}
 	if w := cal.CoverageWarning(Date{2027, 1, 5}, CoverageWarnDays); !strings.Contains(w, "today's year") {
 		t.Errorf("in 2027: %q", w)
+	}
+}
+
+// TestM20GuangxiPastYears: in 2017 Guangxi took the national make-up
+// Saturday 4月1日 off for 三月三 and worked 4月8日 instead (notice of
+// 2017-02-10); elsewhere 4月1日 was worked and 4月8日 was not.
+func TestM20GuangxiPastYears(t *testing.T) {
+	cal, err := Default().WithPastYears()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gx, bj := cal.ForDivision("450102"), cal.ForDivision("110105")
+	for _, tc := range []struct {
+		day        Date
+		gxW, elseW bool
+	}{
+		{Date{2017, 3, 30}, false, true},
+		{Date{2017, 4, 1}, false, true},
+		{Date{2017, 4, 8}, true, false},
+		{Date{2024, 4, 12}, false, true},
+		{Date{2023, 4, 21}, false, true},
+	} {
+		g, _ := gx.Day(tc.day)
+		b, _ := bj.Day(tc.day)
+		if g.Working != tc.gxW || b.Working != tc.elseW {
+			t.Errorf("%s: Guangxi working %v, Beijing %v; want %v, %v", tc.day, g.Working, b.Working, tc.gxW, tc.elseW)
+		}
 	}
 }

@@ -104,6 +104,16 @@ func (c *Calendar) regionalHoliday(d Date) string {
 	return ""
 }
 
+// regionalMakeUp reports whether the view's region works on weekend day d.
+func (c *Calendar) regionalMakeUp(d Date) bool {
+	for _, r := range c.matching() {
+		if yd := r.years[d.Year]; yd != nil && yd.makeUp[d] {
+			return true
+		}
+	}
+	return false
+}
+
 // Regions lists the division codes with regional days off.
 func (c *Calendar) Regions() []string {
 	return slices.Sorted(maps.Keys(c.cur().regions))
