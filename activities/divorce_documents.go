@@ -3,6 +3,8 @@ package activities
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 
 	"civilflow/calendar"
 	"civilflow/store"
@@ -23,9 +25,39 @@ const (
 // the day after acceptance as the cooling-off stage counts it.
 const coolingOffDays = 30
 
+// EffectRecordArchivedMarriage adds to the registry the marriage the
+// registrar found in the paper archive, from the certificate number and
+// registration day the spouses gave in the form (婚姻登记条例第十五条、
+// 第十九条).
+const EffectRecordArchivedMarriage = "record-archived-marriage"
+
 func init() {
 	issuers[DocDivorceAcceptanceReceipt] = issueDivorceReceipt
 	issuers[DocDivorceWithdrawalConfirmation] = issueDivorceWithdrawal
+	reportingEffects[EffectRecordArchivedMarriage] = recordArchivedMarriage
+}
+
+// recordArchivedMarriage adds the archived marriage. A form without a
+// usable certificate number or day is a registry conflict, not a fault:
+// nothing is written and the case is checked again.
+func recordArchivedMarriage(ctx context.Context, a *Activities, in workflows.EffectInput) (workflows.EffectResult, error) {
+	form, err := decodeForm(in.Form)
+	if err != nil {
+		return workflows.EffectResult{}, err
+	}
+	number, _ := form["marriageCertificateNumber"].(string)
+	day, _ := form["marriageRegisteredOn"].(string)
+	spouses, err := spousesOf(in.Parties)
+	if err != nil {
+		return workflows.EffectResult{}, err
+	}
+	if _, err := a.Store.RecordArchivedMarriage(ctx, number, day, spouses); err != nil {
+		if errors.Is(err, store.ErrInvalid) {
+			err = fmt.Errorf("%w: %w", store.ErrRegistryConflict, err)
+		}
+		return workflows.EffectResult{}, err
+	}
+	return workflows.EffectResult{}, nil
 }
 
 func issueDivorceReceipt(ctx context.Context, a *Activities, in workflows.IssueInput) ([]workflows.Document, error) {

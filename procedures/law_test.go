@@ -17,6 +17,9 @@ func init() {
 			testCatalog.Checks = append(testCatalog.Checks, c)
 		}
 	}
+	if !slices.Contains(testCatalog.Effects, "record-archived-marriage") {
+		testCatalog.Effects = append(testCatalog.Effects, "record-archived-marriage")
+	}
 	for _, d := range []string{"divorce-acceptance-receipt", "divorce-withdrawal-confirmation"} {
 		if !slices.Contains(testCatalog.Documents, d) {
 			testCatalog.Documents = append(testCatalog.Documents, d)

@@ -1,6 +1,8 @@
 package workflows_test
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"civilflow/procedures"
@@ -121,5 +123,55 @@ func TestW9DivorceAtTheCounterIsAcceptedOnReceipt(t *testing.T) {
 	if cooling.Stage != "cooling-off" || len(cooling.Deadlines) != 1 || cooling.Deadlines[0].From != "2026-01-16" ||
 		cooling.Deadlines[0].LastDay != "2026-02-24" || len(cooling.Documents) != 2 || cooling.Documents[0].Kind != "divorce-acceptance-receipt" {
 		t.Fatalf("at the counter: stage %s deadlines %+v documents %+v", cooling.Stage, cooling.Deadlines, cooling.Documents)
+	}
+}
+
+// TestM22MarriageMissingFromTheRegistryIsVerifiedInTheArchive: the couple
+// hold certificates J110105-1995-000123 of a marriage registered before
+// the registry went electronic. Not registered outside the mainland, it is
+// no ground for not accepting (婚姻登记条例第十四条第（三）项): the registrar
+// finds it in the paper archive (第十九条), adds it, and the application
+// goes on to acceptance.
+func TestM22MarriageMissingFromTheRegistryIsVerifiedInTheArchive(t *testing.T) {
+	f := newFixture(t, received("2026-03-02"))
+	form := strings.Replace(fill(divorceForm), `"fullCivilCapacity":true`,
+		`"fullCivilCapacity":true,"marriageCertificateNumber":"J110105-1995-000123","marriageRegisteredOn":"1995-05-20"`, 1)
+	var waiting, accepting workflows.CaseState
+	var noCopy, verified *outcome
+	f.at("2026-03-02", 11, func() {
+		waiting = f.state()
+		noCopy = f.act("archive-verified", registrar, "")
+		verified = f.actReq(workflows.ActRequest{Action: "archive-verified", Actor: registrar,
+			Attachments: []workflows.Attachment{{Title: "结婚登记档案复印件", Reference: "archive://110105/1995/000123"}}})
+	})
+	f.at("2026-03-02", 12, func() {
+		accepting = f.state()
+		f.act("withdraw", spouseA, "")
+	})
+	f.env.ExecuteWorkflow(workflows.CaseWorkflowName, f.input("divorce-registration", form))
+	f.result()
+	noCopy.expect(t, "without the archive copy", "requires the document")
+	verified.expect(t, "verified in the archive", "")
+	if waiting.Stage != "archive-verification" || waiting.Status != workflows.StatusOpen {
+		t.Fatalf("without a registry row: stage %s outcome %s", waiting.Stage, waiting.Outcome)
+	}
+	if accepting.Stage != "in-person-acceptance" {
+		t.Fatalf("after the archive: stage %s reasons %+v", accepting.Stage, accepting.Reasons)
+	}
+	m, err := f.db.ActiveMarriageBetween(context.Background(), husband, wife)
+	if err != nil || m == nil || m.RegisteredOn != "1995-05-20" || m.Office != "110105" {
+		t.Fatalf("registry after 补录: %+v %v", m, err)
+	}
+}
+
+// TestM22NotInTheArchiveIsNotAccepted: nothing in the archive either, the
+// registrar does not accept the application, with reasons and the appeal.
+func TestM22NotInTheArchiveIsNotAccepted(t *testing.T) {
+	f := newFixture(t, received("2026-03-02"))
+	f.at("2026-03-02", 11, func() { f.act("not-found", registrar, "经查婚姻登记档案，无该结婚登记记录") })
+	f.env.ExecuteWorkflow(workflows.CaseWorkflowName, f.input("divorce-registration", fill(divorceForm)))
+	st := f.result()
+	if st.Outcome != procedures.OutcomeNotAccepted || st.AppealNotice == nil || len(st.Reasons) == 0 {
+		t.Fatalf("outcome %s reasons %+v", st.Outcome, st.Reasons)
 	}
 }
