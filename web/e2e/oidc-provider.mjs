@@ -5,6 +5,7 @@
 // everything in memory and prints its issuer URL as its first line.
 //
 //   node oidc-provider.mjs [--client-id ID] [--client-secret SECRET]
+// (the secret defaults to $CIVILFLOW_OIDC_CLIENT_SECRET, as serve reads it)
 import { createServer } from 'node:http';
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -12,7 +13,7 @@ import { parseArgs } from 'node:util';
 const { values: opts } = parseArgs({
   options: {
     'client-id': { type: 'string', default: 'civilflow-console' },
-    'client-secret': { type: 'string', default: 'e2e-secret' },
+    'client-secret': { type: 'string', default: process.env.CIVILFLOW_OIDC_CLIENT_SECRET ?? 'e2e-secret' },
     port: { type: 'string', default: '0' },
   },
 });

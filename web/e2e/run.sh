@@ -3,7 +3,8 @@
 # provider and `civilflow serve` on 127.0.0.1 with a fresh data directory,
 # creates the accounts and the staff directory, runs the browser tests in
 # Debian's Chromium, and stops the two processes it started.
-# Screenshots and the server's log go to web/e2e/artifacts/.
+# Screenshots and the server's log go to web/e2e/artifacts/. Test files given
+# as arguments run alone.
 set -euo pipefail
 cd "$(dirname "$0")"
 e2e=$(pwd)
@@ -46,14 +47,16 @@ export CIVILFLOW_URL=http://127.0.0.1:$port
 
 # The OpenID provider, when serve knows the OIDC flags.
 oidc_flags=()
-if "$CIVILFLOW_BIN" serve -h 2>&1 | grep -q -- '-oidc-issuer'; then
-  export OIDC_CLIENT_SECRET=e2e-secret-$RANDOM$RANDOM
+serve_help=$("$CIVILFLOW_BIN" serve -h 2>&1 || true)
+if grep -q -- '-oidc-issuer' <<<"$serve_help"; then
+  # The secret goes to serve in its variable, not on a command line.
+  export CIVILFLOW_OIDC_CLIENT_SECRET=e2e-secret-$RANDOM$RANDOM
   mkfifo "$work/oidc.out"
-  node oidc-provider.mjs --client-id civilflow-console --client-secret "$OIDC_CLIENT_SECRET" > "$work/oidc.out" &
+  node oidc-provider.mjs --client-id civilflow-console > "$work/oidc.out" &
   oidc_pid=$!
   read -r OIDC_ISSUER < "$work/oidc.out"
   export OIDC_ISSUER
-  oidc_flags=(--oidc-issuer "$OIDC_ISSUER" --oidc-client-id civilflow-console --oidc-client-secret "$OIDC_CLIENT_SECRET")
+  oidc_flags=(--oidc-issuer "$OIDC_ISSUER" --oidc-client-id civilflow-console)
   echo "e2e: OpenID provider at $OIDC_ISSUER"
 fi
 
@@ -76,4 +79,8 @@ echo "e2e: serve ready at $CIVILFLOW_URL in ${ready_ms} ms from exec ($startup a
 echo "serve start-up: ${ready_ms} ms from exec; ${startup#startup=} as serve counts it" > "$artifacts/measurements.txt"
 
 node setup.mjs staff
-npm test
+if [ $# -gt 0 ]; then
+  node --test --test-concurrency=1 "$@"   # e.g. ./run.sh tests/marriage.e2e.mjs
+else
+  npm test
+fi
