@@ -58,7 +58,10 @@ export function formAjv(): any {
     compile(schema: any): ValidateFn {
       const v = new Validator(schema ?? {}, '7', false)
       const fn: ValidateFn = (data) => {
-        const r = v.validate(data)
+        // The validator throws on undefined, which JSON Forms leaves where a
+        // field was cleared or an array item not yet filled; JSON drops the
+        // former and makes the latter null, which fails as it should.
+        const r = v.validate(data === undefined ? {} : JSON.parse(JSON.stringify(data)))
         fn.errors = r.valid ? null : toAjvErrors(schema, r.errors)
         return r.valid
       }

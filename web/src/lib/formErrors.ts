@@ -74,7 +74,11 @@ export function initialData(schema: any): any {
   if (!schema || typeof schema !== 'object') return undefined
   if (schema.type === 'object') {
     const out: Record<string, unknown> = {}
+    const required = new Set<string>(schema.required ?? [])
     for (const [k, s] of Object.entries<any>(schema.properties ?? {})) {
+      // An optional part (a charity's details) stays out until filled: an
+      // empty one would be checked for its own required fields.
+      if (!required.has(k)) continue
       const v = initialData(s)
       if (v !== undefined) out[k] = v
     }

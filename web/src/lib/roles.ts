@@ -38,3 +38,34 @@ export function divisionOf(roles: readonly string[] | null | undefined, role: st
   const g = (roles ?? []).find((r) => r.startsWith(role + ':'))
   return g ? g.slice(role.length + 1) : '000000'
 }
+
+/** covers tells whether a grant's division includes office: 000000 every office, 110000 the province, 110100 the city. */
+export function covers(division: string, office: string): boolean {
+  if (division === '000000') return true
+  if (division.endsWith('0000')) return office.startsWith(division.slice(0, 2))
+  if (division.endsWith('00')) return office.startsWith(division.slice(0, 4))
+  return division === office
+}
+
+/**
+ * mayTake tells whether to offer an action of the case's list to this person:
+ * a party's actions in the portal (and a registrar's confirmation of parties
+ * seen in person), the others to holders of the role over the action's office.
+ * The server decides; this only hides buttons it would refuse.
+ */
+export function mayTake(a: { action?: string; by?: string; office?: string }, roles: readonly string[] | null | undefined, portal: boolean): boolean {
+  if (a.by === 'party') return portal || (a.action === 'confirm' && (roles ?? []).some((r) => r.startsWith('registrar:') && covers(r.slice(10), a.office ?? '')))
+  if (portal) return false
+  return (roles ?? []).some((r) => {
+    const [role, division] = r.split(':')
+    return role === a.by && covers(division ?? '', a.office ?? '')
+  })
+}
+
+/** holds tells whether the person holds role at a division covering office. */
+export function holds(roles: readonly string[] | null | undefined, role: string, office: string): boolean {
+  return (roles ?? []).some((g) => {
+    const [r, d] = g.split(':')
+    return r === role && !!d && covers(d, office)
+  })
+}

@@ -1,1 +1,0 @@
-export{O as createEventModelingServices}from"./mermaid-parser.core-wy9FvP-E.js";import"./chunk-NGNAAXSQ-DI_UYJZ4.js";
