@@ -16,7 +16,7 @@ import (
 type NotificationItem struct {
 	ID        int64      `json:"id"`
 	CaseID    string     `json:"caseId"`
-	Kind      string     `json:"kind" doc:"assigned, returned, urged, decided, due-soon, overdue or copied"`
+	Kind      string     `json:"kind" doc:"assigned, returned, urged, decided, due-soon, overdue, copied, or deadline-moved (a provisional last day the holiday notice moved)"`
 	ToRole    string     `json:"toRole,omitempty" doc:"Set when the message is for everyone holding a role at an office"`
 	ToOffice  string     `json:"toOffice,omitempty"`
 	Message   string     `json:"message"`
