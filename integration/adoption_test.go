@@ -342,6 +342,13 @@ func TestM7AnnouncementCountsFromPublicationThroughTheAPI(t *testing.T) {
 	if clockNamed(st, "review").Status != workflows.ClockSuspended {
 		t.Fatalf("clocks %+v", st.Clocks)
 	}
+	done := e.act(st.CaseID, woman.tok, "withdraw", "").expect(t, http.StatusOK).state(t)
+	if done.Outcome != procedures.OutcomeWithdrawn {
+		t.Fatalf("outcome %s", done.Outcome)
+	}
+	if *recordHistories {
+		e.saveHistory(st.CaseID, "adoption-v2-published-withdrawn.json")
+	}
 }
 
 // TestAdoptionAnnouncementInterrupted: a man claims to be the father; the

@@ -87,3 +87,36 @@ func TestW10HongKongResidentReferredToTheProvince(t *testing.T) {
 		t.Fatalf("appeal notice %+v", st.AppealNotice)
 	}
 }
+
+// TestM22MarriageMissingFromTheRegistryThroughTheAPI: a couple married in
+// 1995, whose marriage the registry lacks, apply; the case waits for the
+// archive instead of being not accepted (婚姻登记条例第十四条第（三）项, 第十九
+// 条); the registrar adds it from the archive and the case goes on to the
+// in-person acceptance.
+func TestM22MarriageMissingFromTheRegistryThroughTheAPI(t *testing.T) {
+	e := sharedEnv(t)
+	reg := e.token("reg-m22", "褚登记", "registrar:110105")
+	c := e.couple("19700101", "19720101")
+	body := divorceBody(c, beijingChaoyang)
+	number := "J110105-1995-" + c.man[14:17]
+	form := body["form"].(map[string]any)
+	form["marriageCertificateNumber"], form["marriageRegisteredOn"] = number, "1995-05-20"
+	st := e.do(http.MethodPost, "/v1/cases", c.womanTok, body).expect(t, http.StatusCreated).state(t)
+	if st.Stage != "archive-verification" || st.Outcome != "" {
+		t.Fatalf("filed: stage %s outcome %s reasons %+v", st.Stage, st.Outcome, st.Reasons)
+	}
+	st = e.do(http.MethodPost, "/v1/cases/"+st.CaseID+"/actions", reg, map[string]any{
+		"action": "archive-verified", "attachments": []map[string]string{{"title": "结婚登记档案复印件", "reference": "archive://" + number}},
+	}).expect(t, http.StatusOK).state(t)
+	if st.Stage != "in-person-acceptance" {
+		t.Fatalf("after the archive: stage %s reasons %+v", st.Stage, st.Reasons)
+	}
+	// Before acceptance a spouse may still withdraw from home.
+	done := e.act(st.CaseID, c.womanTok, "withdraw", "").expect(t, http.StatusOK).state(t)
+	if done.Outcome != procedures.OutcomeWithdrawn {
+		t.Fatalf("outcome %s", done.Outcome)
+	}
+	if *recordHistories {
+		e.saveHistory(st.CaseID, "divorce-v4-archive-withdrawn.json")
+	}
+}

@@ -1,8 +1,12 @@
 package workflows_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 
 	"civilflow/procedures"
 	"civilflow/workflows"
@@ -147,5 +151,35 @@ func TestS4ActionWithoutOwnBasisRecordsTheStageBasis(t *testing.T) {
 	}
 	if got := procedures.ActionBasis(s, procedures.Action{ID: "refuse", Basis: "第九条"}); got != "第九条" {
 		t.Fatalf("own basis %q", got)
+	}
+}
+
+// TestM1EveryProcedureNamesBodyAndLimits: every built-in procedure and the
+// local example, refusing or terminating at a county, names the county's
+// people's government and both limits (行政复议法第二十条第一款、第二十四条;
+// 行政诉讼法第四十六条第一款), whether or not its own text does.
+func TestM1EveryProcedureNamesBodyAndLimits(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "procedures", "definitions", "*.yaml"))
+	files = append(files, filepath.Join("..", "examples", "procedures", "elderly-allowance.yaml"))
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d struct {
+			AppealNotice procedures.Text `yaml:"appealNotice"`
+		}
+		if err := yaml.Unmarshal(raw, &d); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		n := workflows.AppealNotice(d.AppealNotice, "110105")
+		for _, want := range []string{"60日内向北京市朝阳区人民政府申请行政复议", "6个月内"} {
+			if !strings.Contains(n.Zh, want) {
+				t.Errorf("%s: notice %q lacks %q", filepath.Base(f), n.Zh, want)
+			}
+		}
+		if !strings.Contains(n.En, "60 days") || !strings.Contains(n.En, "6 months") {
+			t.Errorf("%s: English notice %q", filepath.Base(f), n.En)
+		}
 	}
 }

@@ -15,8 +15,9 @@ import (
 )
 
 // The histories under testdata/ were recorded from real runs against the
-// embedded server (go test ./integration -run 'TestRestartMidCase|TestRecordTimerHistory'
-// -record-histories). Replaying them proves that today's interpreter still
+// embedded server (go test ./integration -run 'TestRestartMidCase|TestRecordTimerHistory|TestW9|TestW11|TestM22|TestM7'
+// -record-histories); a history of a new definition version gets a file of
+// its own, so those of the versions before it stay. Replaying them proves that today's interpreter still
 // makes the same decisions for cases already in flight.
 //
 // The worker is registered the way production registers it, but with a key
