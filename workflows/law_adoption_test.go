@@ -142,3 +142,37 @@ func TestM7AnnouncementCountsFromPublication(t *testing.T) {
 		t.Fatalf("announcement: stage %s deadlines %+v", announcing.Stage, announcing.Deadlines)
 	}
 }
+
+// TestW10ForeignAdopterRegistersWithTheProvince: an adopter holding a
+// foreigner's permanent residence card (number beginning with 9) registers
+// with the province of the child's place, here 北京市民政局 (民法典第一千一百
+// 零九条第一款), not with the county.
+func TestW10ForeignAdopterRegistersWithTheProvince(t *testing.T) {
+	foreigner := newID("911840", "19800101", "001")
+	run := func(office string) workflows.CaseState {
+		f := newFixture(t, received("2026-03-10"))
+		in := adoptionInput(f, strings.Replace(difficultyForm, `{"name":"张伟","idNumber":"H"},`, "", 1))
+		in.Form = []byte(strings.Replace(string(in.Form), `"name":"李娜","idNumber":"`+wife+`"`, `"name":"Anna","idNumber":"`+foreigner+`"`, 1))
+		in.Parties = []workflows.Party{{IDNumber: foreigner, Name: "Anna"}}
+		in.Office = office
+		var open workflows.CaseState
+		f.at("2026-03-10", 11, func() {
+			open = f.state()
+			if open.Status == workflows.StatusOpen {
+				f.act("withdraw", workflows.Actor{Subject: foreigner, Name: "Anna"}, "")
+			}
+		})
+		f.env.ExecuteWorkflow(workflows.CaseWorkflowName, in)
+		if st := f.result(); st.Outcome == procedures.OutcomeNotAccepted {
+			return st
+		}
+		return open
+	}
+	st := run("110105")
+	if st.Outcome != procedures.OutcomeNotAccepted || !strings.Contains(st.Reasons[0].Message.Zh, "北京市民政局") {
+		t.Fatalf("at the county: outcome %s reasons %+v", st.Outcome, st.Reasons)
+	}
+	if st := run("110000"); len(st.Reasons) > 0 && st.Reasons[0].Check == "adoption-registration-office" {
+		t.Fatalf("at the province: %+v", st.Reasons)
+	}
+}
