@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -172,6 +173,49 @@ func TestM22NotInTheArchiveIsNotAccepted(t *testing.T) {
 	f.env.ExecuteWorkflow(workflows.CaseWorkflowName, f.input("divorce-registration", fill(divorceForm)))
 	st := f.result()
 	if st.Outcome != procedures.OutcomeNotAccepted || st.AppealNotice == nil || len(st.Reasons) == 0 {
+		t.Fatalf("outcome %s reasons %+v", st.Outcome, st.Reasons)
+	}
+}
+
+// TestN15SpouseDeathDuringCoolingOffTerminates: a divorce needs the joint
+// application of both spouses in person (民法典第一千零七十六条); when one
+// dies during the cooling-off period the marriage has ended and the
+// registrar, shown the death certificate, terminates the case; no divorce
+// certificate is issued.
+func TestN15SpouseDeathDuringCoolingOffTerminates(t *testing.T) {
+	f := newFixture(t, received("2026-01-16"))
+	f.marry()
+	f.acceptInPerson("2026-01-16")
+	var died *outcome
+	f.at("2026-01-28", 10, func() {
+		died = f.actReq(workflows.ActRequest{Action: "spouse-died", Actor: registrar, Opinion: "张伟于2026年1月26日死亡",
+			Attachments: []workflows.Attachment{{Title: "居民死亡医学证明（推断）书", Reference: "archive://death/2026-0126"}}})
+	})
+	f.env.ExecuteWorkflow(workflows.CaseWorkflowName, f.input("divorce-registration", fill(divorceForm)))
+	st := f.result()
+	died.expect(t, "spouse died", "")
+	if st.Outcome != procedures.OutcomeTerminated || st.AppealNotice == nil {
+		t.Fatalf("outcome %s notice %v", st.Outcome, st.AppealNotice)
+	}
+	for _, d := range st.Documents {
+		if d.Kind == "divorce-certificate" {
+			t.Fatalf("divorce certificate issued: %+v", d)
+		}
+	}
+}
+
+// TestW10HongKongSpouseDivorceNotAcceptedAtACounty: a divorce with a Hong
+// Kong resident is for the provincial department (婚姻登记条例第二条第二款).
+func TestW10HongKongSpouseDivorceNotAcceptedAtACounty(t *testing.T) {
+	f := newFixture(t, received("2026-03-02"))
+	hk := newID("810000", "19900101", "123")
+	in := f.input("divorce-registration", strings.Replace(fill(divorceForm), husband, hk, 1))
+	in.Parties[0].IDNumber = hk
+	f.env.ExecuteWorkflow(workflows.CaseWorkflowName, in)
+	st := f.result()
+	if st.Outcome != procedures.OutcomeNotAccepted || !slices.ContainsFunc(st.Reasons, func(r workflows.Reason) bool {
+		return r.Check == "marriage-registration-office" && strings.Contains(r.Message.Zh, "北京市民政局")
+	}) {
 		t.Fatalf("outcome %s reasons %+v", st.Outcome, st.Reasons)
 	}
 }
