@@ -45,27 +45,23 @@ free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1
 port=$(free_port)
 export CIVILFLOW_URL=http://127.0.0.1:$port
 
-# The OpenID provider, when serve knows the OIDC flags.
-oidc_flags=()
-serve_help=$("$CIVILFLOW_BIN" serve -h 2>&1 || true)
-if grep -q -- '-oidc-issuer' <<<"$serve_help"; then
-  # The secret goes to serve in its variable, not on a command line.
-  export CIVILFLOW_OIDC_CLIENT_SECRET=e2e-secret-$RANDOM$RANDOM
-  mkfifo "$work/oidc.out"
-  node oidc-provider.mjs --client-id civilflow-console > "$work/oidc.out" &
-  oidc_pid=$!
-  read -r OIDC_ISSUER < "$work/oidc.out"
-  export OIDC_ISSUER
-  oidc_flags=(--oidc-issuer "$OIDC_ISSUER" --oidc-client-id civilflow-console)
-  echo "e2e: OpenID provider at $OIDC_ISSUER"
-fi
+# The OpenID provider the OIDC sign-in test signs in at; its client secret
+# goes to serve in its variable, not on a command line.
+export CIVILFLOW_OIDC_CLIENT_SECRET=e2e-secret-$RANDOM$RANDOM
+mkfifo "$work/oidc.out"
+node oidc-provider.mjs --client-id civilflow-console > "$work/oidc.out" &
+oidc_pid=$!
+read -r OIDC_ISSUER < "$work/oidc.out"
+export OIDC_ISSUER
+echo "e2e: OpenID provider at $OIDC_ISSUER"
 
 node setup.mjs accounts
 
 began=$(date +%s%N)
 "$CIVILFLOW_BIN" serve --data-dir "$CIVILFLOW_DATA" --listen "127.0.0.1:$port" \
   --embedded-temporal-address 127.0.0.1:0 --calendar-dir "$work/calendar" \
-  --public-url "$CIVILFLOW_URL" "${oidc_flags[@]}" > "$work/serve.log" 2>&1 &
+  --public-url "$CIVILFLOW_URL" --oidc-issuer "$OIDC_ISSUER" --oidc-client-id civilflow-console \
+  > "$work/serve.log" 2>&1 &
 serve_pid=$!
 for _ in $(seq 1 600); do
   grep -q 'civilflow is ready' "$work/serve.log" && break

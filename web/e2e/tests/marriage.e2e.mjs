@@ -68,4 +68,13 @@ test('an applicant and a registrar complete a marriage', async () => {
     await tid(page, 'case-timeline').waitFor();
     if (who === 'wife') await check(page, 'portal-case');
   }
+
+  // The portal at phone width: her applications, then the case.
+  const phone = await person(browser, { width: 390, height: 844, mobile: true });
+  await signIn(phone, wife);
+  await tid(phone, `case-row-${caseId}`).waitFor();
+  await check(phone, 'portal-phone-list');
+  await tid(phone, `case-row-${caseId}`).click();
+  await tid(phone, 'case-documents').getByText(/J110105-\d{4}-\d{6}/).first().waitFor();
+  await check(phone, 'portal-phone-case');
 });

@@ -10,7 +10,7 @@ let browser;
 before(async () => { browser = await launch(); });
 after(() => finish(browser, import.meta.url));
 
-test('a registrar signs in through the identity provider', { skip: !process.env.OIDC_ISSUER && 'serve has no OIDC flags' }, async () => {
+test('a registrar signs in through the identity provider', async () => {
   const p = people.oidcRegistrar;
   const page = await person(browser);
   await page.goto('/login');
