@@ -8,6 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"civilflow/procedures"
+	"civilflow/workflows"
 )
 
 // ProcedureSummary is one entry of the procedure list.
@@ -89,7 +90,7 @@ func registerProcedures(api huma.API, d *Deps) {
 		}
 		return &GetProcedureResponse{Body: ProcedureDefinition{
 			ProcedureSummary: summarize(p), Applicants: p.Applicants, Form: form, Params: p.Params,
-			AppealNotice: p.AppealNotice, Start: p.Start, Stages: p.Stages,
+			AppealNotice: workflows.GenericAppealNotice(p.AppealNotice), Start: p.Start, Stages: p.Stages,
 			Clocks: append([]procedures.Clock{}, p.Clocks...), Diagram: p.Mermaid(),
 		}}, nil
 	})

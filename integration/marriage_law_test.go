@@ -2,6 +2,7 @@ package integration
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"civilflow/procedures"
@@ -32,5 +33,21 @@ func TestW11UnsignedDeclarationWaitsAtTheCounter(t *testing.T) {
 	}
 	if *recordHistories {
 		e.saveHistory(st.CaseID, "marriage-v3-signature-then-registered.json")
+	}
+}
+
+// TestM1ProcedureDescriptionDescribesTheBody: before any office decides,
+// GET /v1/procedures/{id} describes the reconsideration body and states both
+// limits, and shows no template placeholder.
+func TestM1ProcedureDescriptionDescribesTheBody(t *testing.T) {
+	e := sharedEnv(t)
+	c := e.couple("19910101", "19930101")
+	var p struct {
+		AppealNotice struct{ Zh, En string } `json:"appealNotice"`
+	}
+	e.do(http.MethodGet, "/v1/procedures/marriage-registration", c.manTok, nil).expect(t, http.StatusOK).decode(t, &p)
+	if !strings.Contains(p.AppealNotice.Zh, "60日内向作出决定的民政部门的本级人民政府申请行政复议") ||
+		!strings.Contains(p.AppealNotice.Zh, "6个月内") || strings.Contains(p.AppealNotice.Zh+p.AppealNotice.En, "{") {
+		t.Fatalf("appeal notice %+v", p.AppealNotice)
 	}
 }

@@ -53,3 +53,12 @@ func AppealNotice(notice procedures.Text, office string) procedures.Text {
 	}
 	return procedures.Text{Zh: fill(notice.Zh, appealLimits.Zh), En: fill(notice.En, " "+appealLimits.En)}
 }
+
+// GenericAppealNotice is a definition's notice as a procedure's description
+// shows it, before any office decides: the body is described, not named.
+func GenericAppealNotice(notice procedures.Text) procedures.Text {
+	return procedures.Text{
+		Zh: strings.ReplaceAll(notice.Zh, ReconsiderationBodyPlaceholder, "作出决定的民政部门的本级人民政府"),
+		En: strings.ReplaceAll(notice.En, ReconsiderationBodyPlaceholder, "the people's government at the level of the deciding civil affairs department"),
+	}
+}
