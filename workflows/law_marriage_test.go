@@ -1,6 +1,7 @@
 package workflows_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"civilflow/activities"
 	"civilflow/procedures"
 	"civilflow/workflows"
 )
@@ -141,16 +143,58 @@ func TestM1NoticeWithoutPlaceholderGetsBodyAndLimits(t *testing.T) {
 	}
 }
 
-// TestS4ActionWithoutOwnBasisRecordsTheStageBasis: accept-proof in the
-// snapshot of an older marriage definition has no basis of its own; the
-// trail records the stage's (婚姻登记条例第十条) rather than none.
+// TestS4ActionWithoutOwnBasisRecordsTheStageBasis: an approval whose action
+// names no basis (as 29 did, e.g. temporary assistance's township
+// approval) records its stage's in the timeline and the audit trail, as the
+// spec asks of every decision; an action's own basis comes first.
 func TestS4ActionWithoutOwnBasisRecordsTheStageBasis(t *testing.T) {
 	s := procedures.Stage{ID: "awaiting-proof", Basis: "婚姻登记条例第十条"}
-	if got := procedures.ActionBasis(s, procedures.Action{ID: "accept-proof"}); got != "婚姻登记条例第十条" {
-		t.Fatalf("basis %q", got)
-	}
 	if got := procedures.ActionBasis(s, procedures.Action{ID: "refuse", Basis: "第九条"}); got != "第九条" {
 		t.Fatalf("own basis %q", got)
+	}
+	p, err := procedures.Parse([]byte(`
+id: demo
+code: DEM
+version: 1
+title: {zh: 示例, en: Demo}
+applicants: {min: 1, max: 2}
+form: {type: object}
+start: township-approval
+stages:
+  - id: township-approval
+    kind: task
+    title: {zh: 乡镇审批, en: Township approval}
+    basis: 社会救助暂行办法第四十八条
+    actions:
+      - {id: approve, title: {zh: 批准, en: Approve}, by: registrar, next: done}
+  - id: done
+    kind: end
+    title: {zh: 已批准, en: Approved}
+    outcome: approved
+`), activities.Catalog(everyRole))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, received("2026-03-02"))
+	f.at("2026-03-02", 11, func() { f.act("approve", registrar, "") })
+	in := f.input("marriage-registration", `{}`)
+	in.Procedure, in.CaseID = p.Definition, "DEM-110105-20260302-0001"
+	f.env.ExecuteWorkflow(workflows.CaseWorkflowName, in)
+	st := f.result()
+	approved := events(st, "approve")
+	if len(approved) != 1 || approved[0].Basis != "社会救助暂行办法第四十八条" {
+		t.Fatalf("approval %+v", approved)
+	}
+	trail, err := f.db.AuditTrail(context.Background(), st.CaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range trail {
+		found = found || e.Action == "approve" && e.LegalBasis == "社会救助暂行办法第四十八条"
+	}
+	if !found {
+		t.Fatalf("audit trail without the basis: %+v", trail)
 	}
 }
 
