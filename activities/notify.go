@@ -77,7 +77,7 @@ func notifications(in workflows.RecordInput) []store.Notification {
 		}
 		// Staff sent the case to the applicants (a correction notice, 行政许可法
 		// 第三十二条第一款第（四）项): tell them what to do, in the staff's words.
-		if last && e.StageTo != "" && e.StageTo == st.Stage && st.Status == workflows.StatusOpen &&
+		if e.StageTo != "" && e.StageTo == st.Stage && e.StageFrom != st.Stage && st.Status == workflows.StatusOpen &&
 			st.StageKind == procedures.KindApplicant && e.Actor != workflows.SystemActor &&
 			!strings.HasPrefix(e.Action, "return:") && !isPartyOf(st, e.Actor) {
 			parties(e, "action-needed", "请办理 please act: "+st.StageTitle.Zh+"："+e.Opinion)
