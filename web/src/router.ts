@@ -38,10 +38,24 @@ export const routes: RouteRecordRaw[] = [
 
 export const router = createRouter({ history: createWebHistory(), routes })
 
+// Asked once at start, alongside the page's own code rather than before it.
+let first: Promise<void> | null = null
+
 router.beforeEach(async (to) => {
   if (!me.loaded) {
-    me.session = await current().catch(() => null)
-    me.loaded = true
+    // The page's chunk loads while the session is read (the router would
+    // load it only after this guard).
+    for (const r of to.matched) {
+      const c = r.components?.default
+      if (typeof c === 'function') (c as () => Promise<unknown>)()?.catch?.(() => undefined)
+    }
+    first ??= current()
+      .catch(() => null)
+      .then((s) => {
+        me.session = s
+        me.loaded = true
+      })
+    await first
   }
   if (to.meta.public) return true
   if (!me.session) return { name: 'login', query: to.name !== 'home' ? { next: to.fullPath } : {} }
