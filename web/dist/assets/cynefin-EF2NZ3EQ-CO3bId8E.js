@@ -1,1 +1,0 @@
-export{A as createCynefinServices}from"./mermaid-parser.core-Cp8_6vNM.js";import"./chunk-NGNAAXSQ-DI_UYJZ4.js";
