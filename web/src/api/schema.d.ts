@@ -113,11 +113,35 @@ export interface paths {
         };
         /**
          * Count a statutory period
-         * @description Counts a period on the legal calendar the way cases do, and names the rule applied. A period reaching into a year without official holiday data is refused (422), never guessed.
+         * @description Counts a period on the legal calendar the way cases do, and names the rule applied. A period reaching into a year without a loaded holiday notice is counted provisionally from the statutory holidays (provisional, with the reason) where the calendar allows it, and otherwise refused (422), never guessed.
          */
         get: operations["count-deadline"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calendar/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the holiday notices loaded at run time
+         * @description The calendar in use (version, covered years, regions with days of their own) and the notices loaded beside the built-in data, oldest first.
+         */
+        get: operations["list-calendar-notices"];
+        put?: never;
+        /**
+         * Load a year's holiday notice
+         * @description Adds the State Council's notice of a year (or a region's own days off, with `region`) to the legal calendar: validated against the years already in use, stored with an audit entry, and used by every worker without a restart. Periods counted provisionally for that year are recounted on their next daily check; a date that moves is recorded in the case's trail and told to the parties. A national notice needs admin:000000, a regional one an admin whose jurisdiction covers the region. A fault in the file is a 422 naming it.
+         */
+        post: operations["load-calendar-notice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -427,7 +451,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with a local account
-         * @description Checks the username and password and opens a browser session: the answer sets the HttpOnly, SameSite=Strict cookie civilflow_session (Secure when the public URL is https) and carries the CSRF token to send as X-CSRF-Token on every state-changing request made with it. The session lasts 12 hours at most and ends at once when the account is deactivated or its password changed, or when the staff directory no longer lists the person as active. Roles are never part of the account: they are read from the staff directory on every request. An unknown username and a wrong password get the same 401; after 5 failures in a row the account is locked for 30 seconds, doubling with each further failure up to 15 minutes, answered 429 with Retry-After.
+         * @description Checks the username and password and opens a browser session: the answer sets the HttpOnly, SameSite=Strict cookie civilflow_session (Secure when the public URL is https) and carries the CSRF token to send as X-CSRF-Token on every state-changing request made with it. The session lasts 12 hours at most and ends at once when the account is deactivated or its password changed, or when the staff directory no longer lists the person as active. Roles are never part of the account: they are read from the staff directory on every request. An unknown username and a wrong password get the same 401; after 5 failures in a row the account is locked for 30 seconds, doubling with each further failure up to 15 minutes, answered 429 with Retry-After. A request a browser marks as coming from another site (Sec-Fetch-Site: cross-site) is refused with 403.
          */
         post: operations["sign-in"];
         /**
@@ -601,6 +625,11 @@ export interface components {
              * @example register
              */
             action: string;
+            /**
+             * Format: double
+             * @description The sum in yuan (at most two decimals) the officer sets, where the action takes one: a monthly allowance approved, increased or reduced, assistance approved or paid first
+             */
+            amount?: number;
             /** @description Documents handed in with the action (a report, a map, a judgment) */
             attachments?: components["schemas"]["AttachmentBody"][] | null;
             /** @description A corrected application form, where the action takes one (补正) */
@@ -620,6 +649,7 @@ export interface components {
             targets?: string[] | null;
         };
         Action: {
+            accepts?: boolean;
             amendsForm?: boolean;
             amount?: components["schemas"]["AmountRule"];
             attachmentRequired?: boolean;
@@ -774,6 +804,7 @@ export interface components {
              * @example https://example.com/schemas/CaseView.json
              */
             readonly $schema?: string;
+            acceptedOn?: string;
             amendedForm?: unknown;
             /** Format: int64 */
             amountFen?: number;
@@ -922,6 +953,10 @@ export interface components {
             length: number;
             /** @description Last day before any rest-day extension */
             nominalLastDay: string;
+            /** @description The last day is provisional: the period reaches a year without a loaded holiday notice */
+            provisional: boolean;
+            /** @description Why it is provisional and what will change it */
+            provisionalReason?: string;
             rule: string;
             unit: string;
         };
@@ -972,6 +1007,13 @@ export interface components {
              * @description Open cases with a time limit waiting for a year of holiday data
              */
             pendingCalendarTotal: number;
+            /** @description The first of them, oldest first; their dates are recounted when the notice is loaded */
+            provisionalCases: components["schemas"]["CaseListItem"][] | null;
+            /**
+             * Format: int64
+             * @description Open cases with a time limit whose last day is provisional (a year without a loaded holiday notice)
+             */
+            provisionalTotal: number;
             /** Format: int64 */
             total: number;
         };
@@ -1063,6 +1105,8 @@ export interface components {
             name: string;
             /** @description Why the last day is not known yet: the legal calendar lacks a year */
             pendingCalendar?: string;
+            /** @description Set when the last day is provisional, with the reason: a year without a loaded holiday notice; it is recounted when the notice is loaded */
+            provisional?: string;
             rule?: string;
             status: string;
             suspendedBecause?: components["schemas"]["Text"];
@@ -1080,6 +1124,16 @@ export interface components {
             readonly $schema?: string;
             procedures: components["schemas"]["ProcedureSummary"][] | null;
         };
+        LoadedNotice: {
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            loadedAt: string;
+            loadedBy: string;
+            name: string;
+            sha256: string;
+            version: string;
+        };
         NextAction: {
             action: string;
             by: string;
@@ -1087,13 +1141,63 @@ export interface components {
             opinionRequired?: boolean;
             title: components["schemas"]["Text"];
         };
+        NoticeListBody: {
+            /**
+             * Format: uri
+             * @description A URL to the JSON Schema for this object.
+             * @example https://example.com/schemas/NoticeListBody.json
+             */
+            readonly $schema?: string;
+            calendarVersion: string;
+            coveredYears: number[] | null;
+            items: components["schemas"]["LoadedNotice"][] | null;
+            /** @description Years without a notice (from 2025) are counted provisionally from the statutory holidays */
+            provisional: boolean;
+            /** @description Division codes with regional days off */
+            regions: string[] | null;
+        };
+        NoticeResponseBody: {
+            /**
+             * Format: uri
+             * @description A URL to the JSON Schema for this object.
+             * @example https://example.com/schemas/NoticeResponseBody.json
+             */
+            readonly $schema?: string;
+            /** @description The national calendar's version now in use */
+            calendarVersion: string;
+            /** @description The years with a loaded notice */
+            coveredYears: number[] | null;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            loadedAt: string;
+            loadedBy: string;
+            name: string;
+            sha256: string;
+            version: string;
+        };
+        NoticeUploadBody: {
+            /**
+             * Format: uri
+             * @description A URL to the JSON Schema for this object.
+             * @example https://example.com/schemas/NoticeUploadBody.json
+             */
+            readonly $schema?: string;
+            /** @description The YAML text in the format of the built-in calendar data: version, optionally region (a division code, for that region's own days off), and years with notice, holidays and makeup_workdays */
+            data: string;
+            /**
+             * @description A file name for the record, e.g. cn-2027.yaml
+             * @example cn-2027.yaml
+             */
+            name: string;
+        };
         NotificationItem: {
             caseId: string;
             /** Format: date-time */
             createdAt: string;
             /** Format: int64 */
             id: number;
-            /** @description assigned, returned, urged, decided, due-soon, overdue or copied */
+            /** @description assigned, returned, urged, decided, due-soon, overdue, copied, or deadline-moved (a provisional last day the holiday notice moved) */
             kind: string;
             message: string;
             /** Format: date-time */
@@ -1595,6 +1699,8 @@ export interface components {
         Timing: {
             /** @description Last day of the nearest running or overdue limit */
             dueDate?: string;
+            /** @description Set when the due date is provisional, with the reason (a year without a loaded holiday notice) */
+            dueDateProvisional?: string;
             limits: components["schemas"]["LimitTiming"][] | null;
             /**
              * @description The nearest limit: running, suspended (clock stopped), overdue, pending-calendar (its last day awaits calendar data), or none
@@ -2009,6 +2115,8 @@ export interface operations {
                 days: number;
                 /** @description calendar-days (Civil Code 201-203), working-days (Administrative Licensing Law 82) or months (Civil Code 202) */
                 unit?: "calendar-days" | "working-days" | "months";
+                /** @description Count as a case of this office does: with the days off of its region (e.g. 广西 壮族三月三) as well as the national ones */
+                office?: string;
             };
             header?: never;
             path?: never;
@@ -2023,6 +2131,113 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeadlineResponseBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    "list-calendar-notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeListBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    "load-calendar-notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoticeUploadBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeResponseBody"];
                 };
             };
             /** @description Unauthorized */
@@ -3157,6 +3372,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
