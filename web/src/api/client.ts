@@ -45,7 +45,12 @@ const expiry: Middleware = {
 }
 
 /** api is the typed client; the cookie is sent same-origin. */
-export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin' })
+export const api = createClient<paths>({
+  baseUrl: '',
+  credentials: 'same-origin',
+  // Looked up on each call rather than captured once, so tests can stand in for it.
+  fetch: (r: Request) => globalThis.fetch(r),
+})
 api.use(csrf, expiry)
 
 /** problemText gives a short message for a failed call. */

@@ -1,1 +1,0 @@
-export{c as createTreeViewServices}from"./mermaid-parser.core-Bi_q_NsN.js";import"./chunk-NGNAAXSQ-DI_UYJZ4.js";
