@@ -211,3 +211,87 @@ func ancestry(d string) []string {
 	}
 	return out
 }
+
+// StaffFilter selects people of the directory by the active grants they
+// hold: a person is listed when one grant satisfies every condition set.
+type StaffFilter struct {
+	// Within lists divisions; the grant's division must lie within one of
+	// them (000000 takes all). Empty means anywhere.
+	Within []string
+	// Covering is an office the grant must cover: held there or at the
+	// prefecture, province or nation above it.
+	Covering string
+	// Role is the grant's role, if set.
+	Role string
+	// Text must occur in the subject or the name (ignoring ASCII case).
+	Text string
+}
+
+// ListStaff returns one page of the active people selected by f, ordered
+// by subject, each with all the roles they hold, and how many there are in
+// all.
+func (db *DB) ListStaff(ctx context.Context, f StaffFilter, p Page) ([]StaffMember, int, error) {
+	p = p.normalize()
+	conds := []string{`active = 1`}
+	var args []any
+	if len(f.Within) > 0 {
+		var within []string
+		for _, d := range f.Within {
+			if !isDivisionCode(d) {
+				return nil, 0, fmt.Errorf("store: list staff: %w: division %q", ErrInvalid, d)
+			}
+			within = append(within, `division LIKE ?`)
+			args = append(args, divisionPrefix(d)+"%")
+		}
+		conds = append(conds, "("+strings.Join(within, " OR ")+")")
+	}
+	if f.Covering != "" {
+		if !isDivisionCode(f.Covering) {
+			return nil, 0, fmt.Errorf("store: list staff: %w: office %q", ErrInvalid, f.Covering)
+		}
+		up := ancestry(f.Covering)
+		conds = append(conds, `division IN (?`+strings.Repeat(`, ?`, len(up)-1)+`)`)
+		for _, d := range up {
+			args = append(args, d)
+		}
+	}
+	if f.Role != "" {
+		conds = append(conds, `role = ?`)
+		args = append(args, f.Role)
+	}
+	if t := strings.TrimSpace(f.Text); t != "" {
+		conds = append(conds, `(lower(subject) LIKE ? ESCAPE '\' OR lower(name) LIKE ? ESCAPE '\')`)
+		pattern := strings.ToLower("%" + escapeLike(t) + "%")
+		args = append(args, pattern, pattern)
+	}
+	where := strings.Join(conds, " AND ")
+	var total int
+	if err := db.conn().queryRow(ctx, `SELECT COUNT(DISTINCT subject) FROM staff WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: list staff: %w", err)
+	}
+	rows, err := db.conn().query(ctx, `SELECT subject, name, role, division FROM staff WHERE active = 1 AND subject IN
+(SELECT DISTINCT subject FROM staff WHERE `+where+` ORDER BY subject LIMIT ? OFFSET ?)
+ORDER BY subject, role, division`, append(args, p.Limit, p.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list staff: %w", err)
+	}
+	defer rows.Close()
+	var out []StaffMember
+	for rows.Next() {
+		var (
+			subject, name string
+			g             Grant
+		)
+		if err := rows.Scan(&subject, &name, &g.Role, &g.Division); err != nil {
+			return nil, 0, fmt.Errorf("store: list staff: %w", err)
+		}
+		if n := len(out); n == 0 || out[n-1].Subject != subject {
+			out = append(out, StaffMember{Subject: subject, Name: name})
+		}
+		out[len(out)-1].Grants = append(out[len(out)-1].Grants, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("store: list staff: %w", err)
+	}
+	return out, total, nil
+}
