@@ -28,7 +28,7 @@ import (
 )
 
 // Version is the API version reported in the OpenAPI document.
-const Version = "1.20.0"
+const Version = "1.21.0"
 
 // Deps are what the operations need.
 type Deps struct {

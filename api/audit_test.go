@@ -282,7 +282,7 @@ func TestReadsAreLogged(t *testing.T) {
 	want := []string{
 		"sup-1 export-case-file application,parties,documents,trail",
 		"reg-1 get-case-trail trail",
-		"reg-1 get-case parties,documents,timeline",
+		"reg-1 get-case parties,application,documents,timeline",
 	}
 	if log.Total != 3 || strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("read log %v (total %d), want %v", got, log.Total, want)

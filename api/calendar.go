@@ -21,6 +21,8 @@ import (
 type CaseView struct {
 	workflows.CaseState
 	Timing Timing `json:"timing"`
+	// Form is filled by viewFor, which knows the submitted form.
+	Form map[string]any `json:"form,omitempty" doc:"The application form as it stands: the one a party handed in with a correction (补正, also in amendedForm) when there is one, else the one submitted; its schema is in the procedure definition. For whoever may read the case"`
 }
 
 // Timing says where a case stands against its time limits today.

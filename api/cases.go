@@ -96,10 +96,10 @@ func registerCases(api huma.API, d *Deps) {
 		if err != nil {
 			return nil, err
 		}
-		if err := d.logRead(ctx, sum, "get-case", fieldParties, fieldDocuments, fieldTimeline); err != nil {
+		if err := d.logRead(ctx, sum, "get-case", fieldParties, fieldApplication, fieldDocuments, fieldTimeline); err != nil {
 			return nil, err
 		}
-		return &CaseResponse{Body: d.viewFor(ctx, st)}, nil
+		return &CaseResponse{Body: d.viewFor(ctx, st, sum.Application)}, nil
 	})
 
 	huma.Register(api, huma.Operation{
@@ -177,7 +177,7 @@ func (d *Deps) submitCase(ctx context.Context, in *SubmitCaseRequest) (*CaseResp
 		if isParty {
 			return nil
 		}
-		return d.recordRead(ctx, caseID, in.Body.Office, "submit-case", []string{fieldParties, fieldDocuments, fieldTimeline})
+		return d.recordRead(ctx, caseID, in.Body.Office, "submit-case", []string{fieldParties, fieldApplication, fieldDocuments, fieldTimeline})
 	}
 	if existing {
 		if sum, err := d.Store.GetCase(ctx, caseID); err == nil && sum.Status == workflows.StatusClosed {
@@ -188,7 +188,7 @@ func (d *Deps) submitCase(ctx context.Context, in *SubmitCaseRequest) (*CaseResp
 			if err := logSubmitRead(); err != nil {
 				return nil, err
 			}
-			return &CaseResponse{Replayed: true, Body: d.viewFor(ctx, st)}, nil
+			return &CaseResponse{Replayed: true, Body: d.viewFor(ctx, st, sum.Application)}, nil
 		}
 	}
 	input := workflows.CaseInput{
@@ -220,7 +220,7 @@ func (d *Deps) submitCase(ctx context.Context, in *SubmitCaseRequest) (*CaseResp
 	if err := logSubmitRead(); err != nil {
 		return nil, err
 	}
-	return &CaseResponse{Replayed: existing, Body: d.viewFor(ctx, st)}, nil
+	return &CaseResponse{Replayed: existing, Body: d.viewFor(ctx, st, form)}, nil
 }
 
 // startCase starts the workflow (or attaches to it when a retried
@@ -335,10 +335,10 @@ func (d *Deps) actOnCase(ctx context.Context, in *ActRequest) (*CaseResponse, er
 	}
 	// The answer carries the parties' names and ID numbers like a GET, so
 	// it is a read of the case (a supervisor's urge, a registrar's claim).
-	if err := d.logRead(ctx, sum, actOperation+":"+in.Body.Action, fieldParties, fieldDocuments, fieldTimeline); err != nil {
+	if err := d.logRead(ctx, sum, actOperation+":"+in.Body.Action, fieldParties, fieldApplication, fieldDocuments, fieldTimeline); err != nil {
 		return nil, err
 	}
-	return &CaseResponse{Body: d.viewFor(ctx, st)}, nil
+	return &CaseResponse{Body: d.viewFor(ctx, st, sum.Application)}, nil
 }
 
 // actOperation names action answers in the read log, followed by the action.

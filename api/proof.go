@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 
 	"civilflow/auth"
@@ -39,12 +40,26 @@ func upper(id string) string {
 // registry holds about a person (married since…) only once every party has
 // confirmed the application, so that applying in someone's name and
 // withdrawing does not tell whether they are married. Staff of the case's
-// jurisdiction see it all.
-func (d *Deps) viewFor(ctx context.Context, st workflows.CaseState) CaseView {
+// jurisdiction see it all. The form (the amended one, else submitted, as
+// the store keeps it from the submission) is the applicants' own data, so
+// everyone who may read the case gets it; callers have checked that.
+func (d *Deps) viewFor(ctx context.Context, st workflows.CaseState, submitted json.RawMessage) CaseView {
+	form := submitted
+	if len(st.AmendedForm) > 0 {
+		form = st.AmendedForm
+	}
 	if applicantView(principalOf(ctx), st) && !st.AllConfirmed() {
 		st = withholdRegistry(st)
 	}
-	return d.view(st)
+	v := d.view(st)
+	if len(form) > 0 {
+		if err := json.Unmarshal(form, &v.Form); err != nil {
+			// Forms are validated JSON when stored; the rest of the view stands.
+			d.Logger.Error("decode the form of a case", "case", st.CaseID, "error", err)
+			v.Form = nil
+		}
+	}
+	return v
 }
 
 // applicantView reports whether p sees the case as an applicant: a party,

@@ -87,6 +87,18 @@ func registerStaff(api huma.API, d *Deps) {
 	}, d.staffChanges)
 
 	huma.Register(api, huma.Operation{
+		OperationID: "list-staff", Method: http.MethodGet, Path: "/v1/staff",
+		Summary: "List staff members", Tags: []string{"Staff"}, DefaultStatus: http.StatusOK,
+		Description: "Active staff members, by subject, each with every role they hold. Without office, those holding " +
+			"a role that lies within your jurisdiction; with office (which must lie within it), those holding a role " +
+			"that covers the office, there or at the prefecture, province or nation above it: who could take a case " +
+			"of that office (the targets of transfer, delegate, copy and add-signer). role and text narrow the list: " +
+			"the role must be the one held there, the text must occur in the subject or the name. For the staff " +
+			"who may look colleagues up.",
+		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusUnprocessableEntity},
+	}, d.listStaff)
+
+	huma.Register(api, huma.Operation{
 		OperationID: "get-staff", Method: http.MethodGet, Path: "/v1/staff/{subject}",
 		Summary: "Look up a staff member", Tags: []string{"Staff"}, DefaultStatus: http.StatusOK,
 		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound},
@@ -103,6 +115,64 @@ func registerStaff(api huma.API, d *Deps) {
 		}
 		return &StaffResponse{Body: StaffMember{Subject: m.Subject, Name: m.Name, Roles: grantStrings(m.Grants)}}, nil
 	})
+}
+
+// StaffListRequest filters and pages the staff directory.
+type StaffListRequest struct {
+	PageRequest
+	Office string `query:"office" maxLength:"6" pattern:"^[0-9]{6}$" doc:"Only people holding a role that covers this office (within your jurisdiction)" example:"110105"`
+	Role   string `query:"role" enum:"registrar,approver,assessor,supervisor,admin" maxLength:"10" doc:"Only people holding this role where the list looks (within your jurisdiction, or covering office)" example:"registrar"`
+	Text   string `query:"text" maxLength:"64" doc:"Only people whose subject or name contains this text (ignoring ASCII case)" example:"reg-"`
+}
+
+// StaffListResponse is one page of the staff directory.
+type StaffListResponse struct {
+	Body struct {
+		Total int           `json:"total" doc:"People in the whole list"`
+		Items []StaffMember `json:"items"`
+	}
+}
+
+// listStaff lists the directory within the jurisdictions of the grants
+// with which p may look staff up; only those grants count, so a role that
+// may not read the directory does not widen it.
+func (d *Deps) listStaff(ctx context.Context, in *StaffListRequest) (*StaffListResponse, error) {
+	p := principalOf(ctx)
+	var within []string
+	for _, g := range p.Grants {
+		req := request(p, policies.ObjectStaff, policies.ActionRead)
+		req.Grants = []policies.Grant{g}
+		ok, err := d.allowed(req)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			within = append(within, g.Division)
+		}
+	}
+	if len(within) == 0 {
+		return nil, errForbidden
+	}
+	f := store.StaffFilter{Within: within, Role: in.Role, Text: strings.TrimSpace(in.Text)}
+	if in.Office != "" {
+		if !slices.ContainsFunc(within, func(j string) bool { return policies.Covers(j, in.Office) }) {
+			return nil, huma.Error403Forbidden("office " + in.Office + " lies outside your jurisdiction")
+		}
+		// Who covers the office may sit above the caller (a prefecture's
+		// approver for a county registrar), so the office alone decides.
+		f.Within, f.Covering = nil, in.Office
+	}
+	members, total, err := d.Store.ListStaff(ctx, f, in.page())
+	if err != nil {
+		return nil, huma.Error500InternalServerError("list staff", err)
+	}
+	out := &StaffListResponse{}
+	out.Body.Total = total
+	out.Body.Items = make([]StaffMember, 0, len(members))
+	for _, m := range members {
+		out.Body.Items = append(out.Body.Items, StaffMember{Subject: m.Subject, Name: m.Name, Roles: grantStrings(m.Grants)})
+	}
+	return out, nil
 }
 
 // staffRefusal is a directory change the editor may not make.

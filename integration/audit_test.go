@@ -116,7 +116,7 @@ func TestAuditTrailExportsAndReadLog(t *testing.T) {
 		if it.Subject == c.man || it.Subject == c.woman {
 			t.Errorf("a party's read of its own case was logged: %+v", it)
 		}
-		if it.Operation == "get-case" && strings.Join(it.Fields, ",") != "parties,documents,timeline" {
+		if it.Operation == "get-case" && strings.Join(it.Fields, ",") != "parties,application,documents,timeline" {
 			t.Errorf("fields of a case read: %v", it.Fields)
 		}
 	}

@@ -185,6 +185,11 @@ func walkTable(f walkFixtures) map[string][]walkVariant {
 		"list-procedures": {{outsider: ok, others: sameForOthers(ok), right: outsider, rightSt: ok}},
 		"get-procedure": {{call: walkCall{path: map[string]string{"id": "marriage-registration"}}, outsider: ok,
 			others: sameForOthers(ok), right: outsider, rightSt: ok}},
+		"list-staff": {
+			{label: "office", call: walkCall{query: url.Values{"office": {"110105"}}}, outsider: no,
+				others: sameForOthers(no), right: reg110105, rightSt: ok},
+			{label: "own jurisdiction", call: walkCall{}, outsider: no, others: sameForOthers(ok), right: reg110105, rightSt: ok},
+		},
 		"get-staff": {{call: walkCall{path: map[string]string{"subject": f.staff}}, outsider: no, others: sameForOthers(ok),
 			right: reg110105, rightSt: ok}},
 		// The refused callers try to move the registrar to 110106, which
