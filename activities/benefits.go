@@ -157,7 +157,7 @@ func init() {
 	}
 	issuers[DocSubsistenceDecision] = issueSubsistenceDecision
 	issuers[DocSubsistenceAdjustment] = issueSubsistenceAdjustment
-	issuers[DocSubsistenceStop] = issueSubsistenceStop
+	issuers[DocSubsistenceStop] = stopIssuer(DocSubsistenceStop, "DBTF")
 	issuers[DocSubsistencePublication] = issueSubsistencePublication
 	effects[EffectProposeSubsistenceAmount] = proposeSubsistenceAmount
 }
@@ -467,6 +467,13 @@ func issueSubsistenceAdjustment(ctx context.Context, a *Activities, in workflows
 			return nil, err
 		}
 	}
+	return applyAdjustment(ctx, a, in, d, p)
+}
+
+// applyAdjustment changes the benefit to what an issued adjustment notice
+// says. It reads the amount back from the document, so a retried issue
+// (which returns the document issued first) applies the same change.
+func applyAdjustment(ctx context.Context, a *Activities, in workflows.IssueInput, d store.Document, p workflows.Party) ([]workflows.Document, error) {
 	var data struct{ MonthlyAmount, EffectiveFrom string }
 	if err := json.Unmarshal(d.Data, &data); err != nil {
 		return nil, fmt.Errorf("adjustment %s: %w", d.Number, err)
@@ -481,28 +488,33 @@ func issueSubsistenceAdjustment(ctx context.Context, a *Activities, in workflows
 	return []workflows.Document{asDocument(d, p)}, nil
 }
 
-func issueSubsistenceStop(ctx context.Context, a *Activities, in workflows.IssueInput) ([]workflows.Document, error) {
-	p, err := holder(in.Parties)
-	if err != nil {
-		return nil, err
+// stopIssuer issues a stop notice of the given kind: the benefit ends from
+// the month after the decision. The subsistence allowance and the local
+// allowances stop alike.
+func stopIssuer(kind, prefix string) func(context.Context, *Activities, workflows.IssueInput) ([]workflows.Document, error) {
+	return func(ctx context.Context, a *Activities, in workflows.IssueInput) ([]workflows.Document, error) {
+		p, err := holder(in.Parties)
+		if err != nil {
+			return nil, err
+		}
+		b, err := benefitOf(ctx, a, in.CaseID)
+		if err != nil {
+			return nil, err
+		}
+		from, err := firstOfNextMonth(in.OnDay)
+		if err != nil {
+			return nil, err
+		}
+		d, err := a.Store.IssueDocument(ctx, store.DocumentRequest{CaseID: in.CaseID, Kind: kind, Prefix: prefix,
+			Office: in.Office, Date: in.OnDay, HolderID: p.IDNumber, HolderName: p.Name, Data: mustJSON(map[string]any{
+				"lastAmount": yuanText(b.MonthlyFen), "stoppedFrom": from, "decidedOn": in.OnDay,
+			})})
+		if err != nil {
+			return nil, err
+		}
+		if _, err := a.Store.StopBenefit(ctx, in.CaseID, from, in.OnDay); err != nil {
+			return nil, err
+		}
+		return []workflows.Document{asDocument(d, p)}, nil
 	}
-	b, err := benefitOf(ctx, a, in.CaseID)
-	if err != nil {
-		return nil, err
-	}
-	from, err := firstOfNextMonth(in.OnDay)
-	if err != nil {
-		return nil, err
-	}
-	d, err := a.Store.IssueDocument(ctx, store.DocumentRequest{CaseID: in.CaseID, Kind: DocSubsistenceStop, Prefix: "DBTF",
-		Office: in.Office, Date: in.OnDay, HolderID: p.IDNumber, HolderName: p.Name, Data: mustJSON(map[string]any{
-			"lastAmount": yuanText(b.MonthlyFen), "stoppedFrom": from, "decidedOn": in.OnDay,
-		})})
-	if err != nil {
-		return nil, err
-	}
-	if _, err := a.Store.StopBenefit(ctx, in.CaseID, from, in.OnDay); err != nil {
-		return nil, err
-	}
-	return []workflows.Document{asDocument(d, p)}, nil
 }

@@ -2,7 +2,6 @@ package activities
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -30,7 +29,7 @@ const (
 func init() {
 	checkers["age-band-current"] = checker{basis: allowanceBasis, run: checkAgeBandCurrent}
 	issuers[DocAllowanceAdjustment] = issueAllowanceAdjustment
-	issuers[DocAllowanceStop] = issueAllowanceStop
+	issuers[DocAllowanceStop] = stopIssuer(DocAllowanceStop, "JTTF")
 }
 
 // allowanceKind is the roster's name for a local allowance: one per
@@ -125,44 +124,5 @@ func issueAllowanceAdjustment(ctx context.Context, a *Activities, in workflows.I
 	if err != nil {
 		return nil, err
 	}
-	var data struct{ MonthlyAmount, EffectiveFrom string }
-	if err := json.Unmarshal(d.Data, &data); err != nil {
-		return nil, fmt.Errorf("adjustment %s: %w", d.Number, err)
-	}
-	fen, err := parseYuan(data.MonthlyAmount)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := a.Store.ChangeBenefit(ctx, in.CaseID, fen, data.EffectiveFrom, in.OnDay); err != nil {
-		return nil, err
-	}
-	return []workflows.Document{asDocument(d, p)}, nil
-}
-
-// issueAllowanceStop stops the allowance from the month after the day the
-// death was recorded.
-func issueAllowanceStop(ctx context.Context, a *Activities, in workflows.IssueInput) ([]workflows.Document, error) {
-	p, err := holder(in.Parties)
-	if err != nil {
-		return nil, err
-	}
-	b, err := benefitOf(ctx, a, in.CaseID)
-	if err != nil {
-		return nil, err
-	}
-	from, err := firstOfNextMonth(in.OnDay)
-	if err != nil {
-		return nil, err
-	}
-	d, err := a.Store.IssueDocument(ctx, store.DocumentRequest{CaseID: in.CaseID, Kind: DocAllowanceStop, Prefix: "JTTF",
-		Office: in.Office, Date: in.OnDay, HolderID: p.IDNumber, HolderName: p.Name, Data: mustJSON(map[string]any{
-			"lastAmount": yuanText(b.MonthlyFen), "stoppedFrom": from, "decidedOn": in.OnDay,
-		})})
-	if err != nil {
-		return nil, err
-	}
-	if _, err := a.Store.StopBenefit(ctx, in.CaseID, from, in.OnDay); err != nil {
-		return nil, err
-	}
-	return []workflows.Document{asDocument(d, p)}, nil
+	return applyAdjustment(ctx, a, in, d, p)
 }
