@@ -35,7 +35,8 @@ describe('ActionDialog', () => {
     const w = await open('transfer')
     expect(q('action-targets')).not.toBeNull()
     expect(q('action-add-attachment')).toBeNull()
-    expect(String((fetch.mock.calls[0] as unknown[])[0])).toContain('/v1/staff?office=110105')
+    const req = (fetch.mock.calls[0] as unknown[])[0]
+    expect(req instanceof Request ? req.url : String(req)).toContain('/v1/staff?office=110105')
     w.unmount()
   })
   it('sends nothing until the required opinion is given', async () => {

@@ -484,6 +484,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List staff members
+         * @description Active staff members, by subject, each with every role they hold. Without office, those holding a role that lies within your jurisdiction; with office (which must lie within it), those holding a role that covers the office, there or at the prefecture, province or nation above it: who could take a case of that office (the targets of transfer, delegate, copy and add-signer). role and text narrow the list: the role must be the one held there, the text must occur in the subject or the name. For the staff who may look colleagues up.
+         */
+        get: operations["list-staff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/staff/{subject}": {
         parameters: {
             query?: never;
@@ -818,6 +838,10 @@ export interface components {
             deadlines: components["schemas"]["Deadline"][] | null;
             documents: components["schemas"]["Document"][] | null;
             flags?: string[] | null;
+            /** @description The application form as it stands: the one a party handed in with a correction (补正, also in amendedForm) when there is one, else the one submitted; its schema is in the procedure definition. For whoever may read the case */
+            form?: {
+                [key: string]: unknown;
+            };
             lastDecision?: components["schemas"]["Decision"];
             nextActions: components["schemas"]["NextAction"][] | null;
             office: string;
@@ -1585,6 +1609,20 @@ export interface components {
             readonly $schema?: string;
             changes: components["schemas"]["StaffChange"][] | null;
             subject: string;
+        };
+        StaffListResponseBody: {
+            /**
+             * Format: uri
+             * @description A URL to the JSON Schema for this object.
+             * @example https://example.com/schemas/StaffListResponseBody.json
+             */
+            readonly $schema?: string;
+            items: components["schemas"]["StaffMember"][] | null;
+            /**
+             * Format: int64
+             * @description People in the whole list
+             */
+            total: number;
         };
         StaffMember: {
             /**
@@ -3483,6 +3521,73 @@ export interface operations {
             };
             /** @description Error */
             default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    "list-staff": {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                /** @description Only people holding a role that covers this office (within your jurisdiction) */
+                office?: string;
+                /** @description Only people holding this role where the list looks (within your jurisdiction, or covering office) */
+                role?: "registrar" | "approver" | "assessor" | "supervisor" | "admin";
+                /** @description Only people whose subject or name contains this text (ignoring ASCII case) */
+                text?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffListResponseBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,1 @@
+export{m as createRailroadAbnfServices}from"./mermaid-parser.core-Ba7yXzr9.js";import"./chunk-NGNAAXSQ-DI_UYJZ4.js";
