@@ -83,15 +83,20 @@ var embedded embed.FS
 
 // embeddedFiles returns the data files compiled into the package, in name order.
 func embeddedFiles() ([]File, error) {
-	names, err := fs.Glob(embedded, "data/*.yaml")
-	if err != nil {
-		return nil, err
+	return embeddedMatching("data/*.yaml", "data/regional/*.yaml")
+}
+
+// embeddedMatching returns the embedded data files matching any of the
+// patterns, in name order.
+func embeddedMatching(patterns ...string) ([]File, error) {
+	var names []string
+	for _, pat := range patterns {
+		m, err := fs.Glob(embedded, pat)
+		if err != nil {
+			return nil, err
+		}
+		names = append(names, m...)
 	}
-	regional, err := fs.Glob(embedded, "data/regional/*.yaml")
-	if err != nil {
-		return nil, err
-	}
-	names = append(names, regional...)
 	slices.Sort(names)
 	files := make([]File, 0, len(names))
 	for _, n := range names {

@@ -46,14 +46,8 @@ func (db *DB) RecordArchivedMarriage(ctx context.Context, certificate, date stri
 			out = prev
 			return nil
 		}
-		for _, p := range spouses {
-			cur, err := activeMarriage(ctx, tx, p.IDNumber)
-			if err != nil {
-				return err
-			}
-			if cur != nil {
-				return fmt.Errorf("%s is married (registered %s by case %s): %w", p.IDNumber, cur.RegisteredOn, cur.CaseID, ErrRegistryConflict)
-			}
+		if err := neitherMarried(ctx, tx, spouses); err != nil {
+			return err
 		}
 		for _, p := range spouses {
 			if _, err := upsertPerson(ctx, tx, p, MaritalMarried); err != nil {

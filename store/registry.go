@@ -265,14 +265,8 @@ func (db *DB) RegisterMarriage(ctx context.Context, caseID, office, date string,
 			certs, err = certificates(ctx, tx, caseID, KindMarriageCertificate)
 			return err
 		}
-		for _, p := range spouses {
-			m, err := activeMarriage(ctx, tx, p.IDNumber)
-			if err != nil {
-				return err
-			}
-			if m != nil {
-				return fmt.Errorf("%s is married (registered %s by case %s): %w", p.IDNumber, m.RegisteredOn, m.CaseID, ErrRegistryConflict)
-			}
+		if err := neitherMarried(ctx, tx, spouses); err != nil {
+			return err
 		}
 		var names [2]string
 		for i, p := range spouses {
@@ -548,4 +542,19 @@ WHERE m.dissolved_by_case = ? AND ((m.spouse_a = ? AND m.spouse_b = ?) OR (m.spo
 		return nil, fmt.Errorf("store: end marriage per proof for case %s: %w", caseID, err)
 	}
 	return ended, nil
+}
+
+// neitherMarried fails with ErrRegistryConflict when a spouse-to-be has an
+// active marriage in the registry (民法典第一千零四十二条: no bigamy).
+func neitherMarried(ctx context.Context, r runner, spouses [2]Person) error {
+	for _, p := range spouses {
+		m, err := activeMarriage(ctx, r, p.IDNumber)
+		if err != nil {
+			return err
+		}
+		if m != nil {
+			return fmt.Errorf("%s is married (registered %s by case %s): %w", p.IDNumber, m.RegisteredOn, m.CaseID, ErrRegistryConflict)
+		}
+	}
+	return nil
 }
