@@ -5,6 +5,7 @@
 //	civilflow deadline  count a statutory period on the legal calendar
 //	civilflow audit     verify that the audit record was not altered
 //	civilflow trial     kill -9 a server under load and count what survived
+//	civilflow bench     civilflow's API against bare Temporal on one embedded server
 //	civilflow user      add a local account to sign in to the console with
 package main
 
@@ -42,6 +43,7 @@ Usage:
   civilflow user add --username U --name N --subject S [--role admin:000000 ...] [--password-file F] [--data-dir ./data]
   civilflow user passwd --username U [--password-file F] [--data-dir ./data]
   civilflow trial crash  [--binary PATH] [--kills 3] [--couples 20] [--timeout 5m] [--seed N] [--keep] [--json]
+  civilflow bench    [--quick] [--concurrency 1,16,32] [--rate 20,30] [--repetitions 3] [--cpuprofile FILE] [--json]
 
 Run "civilflow COMMAND -h" for the flags of a command.
 `
@@ -65,6 +67,8 @@ func main() {
 		err = calendarCmd(os.Args[2:], os.Stdout)
 	case "trial":
 		err = trialCmd(os.Args[2:], os.Stdout)
+	case "bench":
+		err = benchCmd(os.Args[2:], os.Stdout)
 	case "user":
 		err = user(os.Args[2:], os.Stdin, os.Stdout)
 	case "-h", "--help", "help":
