@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { people } from '../fixtures.mjs';
-import { check, fillForm, finish, launch, person, signIn, tid } from '../lib/browser.mjs';
+import { check, fillForm, finish, input, launch, person, signIn, tid } from '../lib/browser.mjs';
 import { act, applySocialGroup, getCase } from '../lib/cases.mjs';
 import { tokenFor } from '../lib/server.mjs';
 
@@ -27,8 +27,9 @@ test('a founder hands in a correction with the amended form', async () => {
   await tid(page, 'action-resubmit').click();
   const dialog = tid(page, 'action-dialog');
   await dialog.waitFor();
-  // The portal does not hold the application: the founder hands in the
-  // whole corrected form, with the domicile the notice asked about.
+  // The dialog starts from the form in force, so the founder changes only
+  // the domicile the notice asked about.
+  assert.equal(await input(page, 'field-organization-domicile').inputValue(), '朝阳路1号', 'the dialog does not start from the submitted form');
   const amended = structuredClone(st.submittedForm);
   amended.organization.domicile = '朝阳路88号';
   await fillForm(page, amended);
