@@ -84,6 +84,10 @@ type Phase struct {
 	CPUPerCase time.Duration `json:"cpuPerCaseNs"` // process CPU time (server and clients) per completed case
 	PeakRSS    int64         `json:"peakRssBytes"`
 	DiskDelta  int64         `json:"diskDeltaBytes"`
+	SubmitP50  time.Duration `json:"submitP50Ns"`
+	SubmitP99  time.Duration `json:"submitP99Ns"`
+	ActP50     time.Duration `json:"actP50Ns"`
+	ActP99     time.Duration `json:"actP99Ns"`
 	FirstError string        `json:"firstError,omitempty"`
 	submits    []time.Duration
 	acts       []time.Duration
@@ -238,7 +242,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 				}
 				logf("rep %d %-10s arm %s: %d cases (%d failed, %d unfinished) %.1f cases/s, submit p50 %v, act p50 %v%s",
 					r, l, ar.name(), ph.Completed, ph.Failed, ph.Unfinished, ph.CasesPerS,
-					ms(Percentile(ph.submits, 50)), ms(Percentile(ph.acts, 50)), errNote(ph.FirstError))
+					ms(ph.SubmitP50), ms(ph.ActP50), errNote(ph.FirstError))
 			}
 		}
 	}
@@ -337,6 +341,8 @@ func runPhase(ctx context.Context, ar arm, l Load, cfg Config, dir string, profi
 		ph.CPUPerCase = cpu / time.Duration(ph.Completed)
 	}
 	ph.CasesPerS = float64(ph.Completed) / ph.Elapsed.Seconds()
+	ph.SubmitP50, ph.SubmitP99 = Percentile(ph.submits, 50), Percentile(ph.submits, 99)
+	ph.ActP50, ph.ActP99 = Percentile(ph.acts, 50), Percentile(ph.acts, 99)
 	return ph, nil
 }
 
