@@ -416,7 +416,7 @@ func (r Report) Print(w io.Writer) {
 			ms(row.SubmitP50), ms(row.SubmitP95), ms(row.SubmitP99), ms(row.ActP50), ms(row.ActP95), ms(row.ActP99),
 			ms(row.CPUPerCase), mib(row.PeakRSS))
 	}
-	fmt.Fprintln(w, "\nA/B (civilflow API over bare Temporal):")
+	fmt.Fprint(w, "\nA/B (civilflow API over bare Temporal):\n\n")
 	fmt.Fprintln(w, "| load | cases/s | submit p50 | CPU/case |")
 	fmt.Fprintln(w, "|---|---|---|---|")
 	for _, row := range r.Rows {
