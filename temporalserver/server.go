@@ -181,7 +181,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		temporal.WithLogger(serverLogger(s.logFile)),
 		temporal.WithAuthorizer(authorization.NewDefaultAuthorizer()),
 		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper {
-			return claimMapper{roots: s.pki.roots}
+			return &claimMapper{roots: s.pki.roots}
 		}),
 		temporal.WithDynamicConfigClient(dynamicconfig.StaticClient{
 			dynamicconfig.NamespaceCacheRefreshInterval.Key(): nsRefreshInterval,

@@ -102,7 +102,7 @@ func TestD1AuthorizerRefusesAllButCivilflow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := claimMapper{roots: ours.roots}
+	m := &claimMapper{roots: ours.roots}
 	withCert := func(p *pki) *authorization.AuthInfo {
 		leaf, err := x509.ParseCertificate(p.clientPair.Certificate[0])
 		if err != nil {
@@ -141,6 +141,14 @@ func TestD1AuthorizerRefusesAllButCivilflow(t *testing.T) {
 		if res, _ := authz.Authorize(context.Background(), claims, target); res.Decision != authorization.DecisionAllow {
 			t.Errorf("civilflow's client: %s denied", target.APIName)
 		}
+	}
+	// Once civilflow's certificate is remembered, it still maps (from the
+	// cache) and another CA's certificate still maps to nothing.
+	if again, _ := m.GetClaims(withCert(ours)); again == nil || again.System != authorization.RoleAdmin {
+		t.Errorf("civilflow's client, second call: claims %+v", again)
+	}
+	if other, _ := m.GetClaims(withCert(theirs)); other != nil {
+		t.Errorf("another CA's client after civilflow's was verified: claims %+v", other)
 	}
 }
 
