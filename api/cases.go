@@ -208,7 +208,11 @@ func (d *Deps) submitCase(ctx context.Context, in *SubmitCaseRequest) (*CaseResp
 		OpenKey: openKey(proc, in.Body.Office, subjects),
 	}); errors.Is(err, store.ErrOpenCase) {
 		// Refused in the store, so that it holds across API processes; a
-		// replay with the key of the open case itself is not refused.
+		// replay with the key of the open case itself is not refused. The
+		// refused request keeps no claim on its Idempotency-Key.
+		if ferr := d.Store.ForgetReservation(ctx, p.Subject, in.IdempotencyKey, caseID); ferr != nil {
+			d.Logger.Error("forget the reservation of a refused submission", "case", caseID, "error", ferr)
+		}
 		return nil, d.openCaseConflict(ctx, err)
 	} else if err != nil {
 		return nil, huma.Error500InternalServerError("create case", err)

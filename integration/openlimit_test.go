@@ -89,6 +89,23 @@ func TestD14OneOpenApplicationPerParties(t *testing.T) {
 		t.Errorf("the refusal does not name the open case to staff who may read it: %s", r.body)
 	}
 
+	// A refused application left nothing behind: its key is free for
+	// another application, which is refused for the open case, not for
+	// reusing the key.
+	var refusedKey answer
+	for _, a := range answers {
+		if a.status == http.StatusConflict && a.tok == c.manTok {
+			refusedKey = a
+			break
+		}
+	}
+	if refusedKey.key != "" {
+		r := e.do(http.MethodPost, "/v1/cases", refusedKey.tok, marriageBody(c, "110106"), "Idempotency-Key", refusedKey.key).expect(t, http.StatusConflict)
+		if strings.Contains(string(r.body), "Idempotency-Key") {
+			t.Errorf("the key of a refused application was kept: %s", r.body)
+		}
+	}
+
 	// Once the case ends, the couple may apply again.
 	e.act(open.caseID, c.womanTok, "withdraw", "").expect(t, http.StatusOK)
 	again := e.do(http.MethodPost, "/v1/cases", c.manTok, marriageBody(c, "110105")).expect(t, http.StatusCreated).state(t)

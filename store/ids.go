@@ -97,3 +97,22 @@ func nextCounter(ctx context.Context, tx runner, query string, args ...any) (int
 	}
 	return n, nil
 }
+
+// ForgetReservation removes the Idempotency-Key that reserved caseID when no
+// case was created under it, so that a submission refused after its
+// reservation (an application already open) leaves no trace: the key may
+// then be used again, for any application. The sequence number stays used.
+func (db *DB) ForgetReservation(ctx context.Context, subject, key, caseID string) error {
+	if key == "" {
+		return nil
+	}
+	err := db.inTx(ctx, func(tx runner) error {
+		_, err := tx.exec(ctx, `DELETE FROM idempotency_keys WHERE subject = ? AND key = ? AND case_id = ?
+AND NOT EXISTS (SELECT 1 FROM cases WHERE id = ?)`, subject, key, caseID, caseID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: forget reservation: %w", err)
+	}
+	return nil
+}

@@ -166,3 +166,38 @@ func TestReserveCaseIDTwoHandles(t *testing.T) {
 		t.Errorf("%d distinct IDs, want %d", len(seen), 2*each)
 	}
 }
+
+// TestForgetReservation: a reservation refused before its case was created
+// frees its key; a key whose case exists is kept.
+func TestForgetReservation(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	const p = "MAR-110105-20260302"
+	reserve := func(key, hash string) (string, bool) {
+		t.Helper()
+		id, existing, err := db.ReserveCaseID(ctx, Reservation{Subject: "alice", IdempotencyKey: key, RequestHash: hash, Prefix: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id, existing
+	}
+	refused, _ := reserve("k-refused", "h1")
+	if err := db.ForgetReservation(ctx, "alice", "k-refused", refused); err != nil {
+		t.Fatal(err)
+	}
+	// The key is free again, even for another request body.
+	if id, existing := reserve("k-refused", "h2"); existing || id == refused {
+		t.Errorf("after forgetting: %s existing=%v, want a new case ID", id, existing)
+	}
+
+	kept, _ := reserve("k-kept", "h1")
+	if err := db.CreateCase(ctx, newCase(kept, "registrar", "110105")); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ForgetReservation(ctx, "alice", "k-kept", kept); err != nil {
+		t.Fatal(err)
+	}
+	if id, existing := reserve("k-kept", "h1"); !existing || id != kept {
+		t.Errorf("a key whose case exists was forgotten: %s existing=%v, want %s", id, existing, kept)
+	}
+}
