@@ -5,8 +5,9 @@
 #   deploy/ci/postgres.sh start DIR [PORT]   initdb DIR and start; prints the URL
 #   deploy/ci/postgres.sh stop DIR           stop the server of DIR
 #
-# The URL printed is postgres://civilflow:civilflow@127.0.0.1:PORT/postgres; the
-# role may create databases (each test creates and drops its own).
+# The URL printed is postgres://civilflow:civilflow@127.0.0.1:PORT/postgres?sslmode=disable;
+# the role may create databases (each test creates and drops its own). Run as
+# root, DIR's parent directories must be searchable by the "postgres" user.
 set -euo pipefail
 
 bindir() {
@@ -30,7 +31,7 @@ as() {
 }
 
 cmd=${1:-}; dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || { sed -n 2,9p "$0" >&2; exit 2; }
+[ -n "$cmd" ] && [ -n "$dir" ] || { sed -n 2,10p "$0" >&2; exit 2; }
 bin=$(bindir)
 
 case "$cmd" in
@@ -40,10 +41,10 @@ start)
   if [ "$(id -u)" = 0 ]; then chown postgres: "$dir"; fi
   chmod 700 "$dir"
   if ! [ -f "$dir/PG_VERSION" ]; then
-    pw=$(mktemp); echo civilflow >"$pw"; chmod 644 "$pw"
-    as "$bin/initdb" -D "$dir" -U civilflow --pwfile="$pw" -A scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$dir.initdb.log" 2>&1 ||
-      { cat "$dir.initdb.log" >&2; exit 1; }
-    rm -f "$pw"
+    pw=$(mktemp); log=$(mktemp); echo civilflow >"$pw"; chmod 644 "$pw"
+    as "$bin/initdb" -D "$dir" -U civilflow --pwfile="$pw" -A scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$log" 2>&1 ||
+      { cat "$log" >&2; rm -f "$pw" "$log"; exit 1; }
+    rm -f "$pw" "$log"
   fi
   # Sockets go in the data directory, not /run/postgresql (absent or root-owned
   # on a fresh machine). fsync stays on: tests of durability mean it.
@@ -55,6 +56,6 @@ stop)
   as "$bin/pg_ctl" -D "$dir" -m fast -w stop >/dev/null
   ;;
 *)
-  sed -n 2,9p "$0" >&2; exit 2
+  sed -n 2,10p "$0" >&2; exit 2
   ;;
 esac
